@@ -1,0 +1,284 @@
+/**
+ * The hot path: turns a request's method and CORS headers into a decision. Everything that does
+ * not depend on the request was computed by `createCorsPolicy`; here are lookups, one pass over
+ * `Access-Control-Request-Headers`, and one small object per allowed request.
+ *
+ * References are to the Fetch Standard, §3.2 "CORS protocol".
+ */
+import { matchesPattern, type OriginMatcher } from './origin-config.js';
+import { parseOrigin } from './origin.js';
+import { describeValue } from './errors.js';
+import {
+  MAX_REQUEST_METHOD_LENGTH,
+  SAFELISTED_METHODS,
+  isToken,
+  parseRequestHeaders,
+} from './tokens.js';
+import type { CorsDecision, CorsReason, CorsRequest, NormalizedCorsOptions } from './types.js';
+
+/** What `createCorsPolicy` hands to the decider. */
+export interface CompiledPolicy {
+  readonly options: NormalizedCorsOptions;
+  readonly wildcard: boolean;
+  readonly matcher: OriginMatcher | null;
+  readonly isAsync: boolean;
+}
+
+/**
+ * Status of a preflight refused because of its origin. The browser reports the missing
+ * `Access-Control-Allow-Origin` first whatever the status, and 403 tells logs and non-browser
+ * clients the truth. Preflights refused for their method or headers get an ok status and
+ * `Access-Control-Allow-Origin`, so that the browser's message names the method or header at fault.
+ */
+export const DENIED_ORIGIN_PREFLIGHT_STATUS = 403;
+
+type Headers = Record<string, string>;
+
+const EMPTY_HEADERS: Readonly<Headers> = Object.freeze({});
+
+const ALLOWED = 0;
+const NOT_ALLOWED = 1;
+const MALFORMED = 2;
+type Match = typeof ALLOWED | typeof NOT_ALLOWED | typeof MALFORMED;
+
+function isThenable<T>(value: unknown): value is PromiseLike<T> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** A request value shown in a message: bounded and escaped, never raw. */
+function show(value: string): string {
+  return describeValue(value, 100);
+}
+
+export function createDecider(policy: CompiledPolicy): (request: CorsRequest) => CorsDecision | Promise<CorsDecision> {
+  const { options, wildcard, matcher } = policy;
+  const credentials = options.credentials;
+  const credentialsFunction = typeof credentials === 'function' ? credentials : null;
+  const staticCredentials = credentials === true;
+
+  const methodsWildcard = options.methods === '*';
+  const allowedMethods: ReadonlySet<string> = new Set(options.methods === '*' ? [] : options.methods);
+
+  const reflectHeaders = options.allowedHeaders === 'reflect';
+  const allowedHeaderList = reflectHeaders ? [] : (options.allowedHeaders as readonly string[]);
+  const headersWildcard = allowedHeaderList.includes('*');
+  const allowedHeaderSet: ReadonlySet<string> = new Set(allowedHeaderList);
+  const allowHeadersValue = allowedHeaderList.join(',');
+
+  const exposeHeadersValue = options.exposedHeaders.length > 0 ? options.exposedHeaders.join(',') : null;
+  const maxAgeValue = options.maxAge === undefined ? null : String(options.maxAge);
+  const preflightEnds = !options.preflightContinue;
+  const preflightStatus = preflightEnds ? options.optionsSuccessStatus : undefined;
+  const allowPrivateNetwork = options.allowPrivateNetwork;
+
+  // Vary (Fetch §3.2.3 "CORS protocol and HTTP caches"): an answer that depends on Origin varies
+  // on it, allowed or not, with or without Origin; a static '*' does not. OPTIONS answers also
+  // depend on the preflight request headers.
+  const actualVary = wildcard ? '' : 'Origin';
+  const preflightVary =
+    (wildcard ? '' : 'Origin, ') +
+    'Access-Control-Request-Method, Access-Control-Request-Headers' +
+    (allowPrivateNetwork ? ', Access-Control-Request-Private-Network' : '');
+
+  const freeze = (decision: CorsDecision): CorsDecision => Object.freeze(decision);
+
+  // A static '*' answers every request the same way, so its answer does not vary on Origin even
+  // when Origin is absent (a shared cache may serve it to a cross-origin request later).
+  const wildcardHeaders: Headers = { 'access-control-allow-origin': '*' };
+  if (exposeHeadersValue !== null) wildcardHeaders['access-control-expose-headers'] = exposeHeadersValue;
+  Object.freeze(wildcardHeaders);
+
+  const notCors = freeze({
+    kind: 'not-cors',
+    allowed: true,
+    reason: 'no-origin',
+    headers: wildcard ? wildcardHeaders : EMPTY_HEADERS,
+    vary: actualVary,
+    end: false,
+  });
+  const notCorsOptions = freeze({
+    kind: 'not-cors',
+    allowed: true,
+    reason: 'no-origin',
+    headers: EMPTY_HEADERS,
+    vary: preflightVary,
+    end: false,
+  });
+  const wildcardActual = freeze({
+    kind: 'actual',
+    allowed: true,
+    reason: 'allowed',
+    headers: wildcardHeaders,
+    vary: actualVary,
+    end: false,
+  });
+
+  const wildcardOptionsActual = freeze({ ...wildcardActual, vary: preflightVary });
+
+  function deniedOrigin(preflight: boolean, reason: CorsReason, origin: string, isOptions: boolean): CorsDecision {
+    const message =
+      reason === 'origin-malformed'
+        ? `Origin ${show(origin)} is not an origin a browser sends (scheme://host[:port] or null); refused without reflecting it.`
+        : `Origin ${show(origin)} is not allowed by the \`origin\` option; add it there if it should be.`;
+    return preflight
+      ? { kind: 'preflight', allowed: false, reason, message, headers: EMPTY_HEADERS, vary: preflightVary, end: true, status: DENIED_ORIGIN_PREFLIGHT_STATUS }
+      : { kind: 'actual', allowed: false, reason, message, headers: EMPTY_HEADERS, vary: isOptions ? preflightVary : actualVary, end: false };
+  }
+
+  /** Origin allowed, but the method or headers are not: keep ACAO so the browser names the real cause. */
+  function deniedPreflight(reason: CorsReason, message: string, origin: string, withCredentials: boolean, requestMethod: string | null): CorsDecision {
+    const headers: Headers = { 'access-control-allow-origin': origin };
+    if (withCredentials) headers['access-control-allow-credentials'] = 'true';
+    if (requestMethod !== null) headers['access-control-allow-methods'] = requestMethod;
+    return { kind: 'preflight', allowed: false, reason, message, headers, vary: preflightVary, end: true, status: options.optionsSuccessStatus };
+  }
+
+  function matchOrigin(origin: string, request: CorsRequest): Match | Promise<Match> {
+    const m = matcher as OriginMatcher;
+    if (m.exact.has(origin)) return ALLOWED;
+    const parsed = parseOrigin(origin);
+    if (parsed === null) return MALFORMED;
+    if (parsed.kind === 'null') return m.allowNull ? ALLOWED : NOT_ALLOWED;
+    if (!m.needsParse) return NOT_ALLOWED;
+    for (const pattern of m.patterns) if (matchesPattern(pattern, parsed)) return ALLOWED;
+    for (const regexp of m.regexps) if (regexp.test(origin)) return ALLOWED;
+    return matchFunctions(m, 0, origin, request);
+  }
+
+  function matchFunctions(m: OriginMatcher, from: number, origin: string, request: CorsRequest): Match | Promise<Match> {
+    for (let i = from; i < m.functions.length; i++) {
+      const result = (m.functions[i] as NonNullable<OriginMatcher['functions'][number]>)(origin, request);
+      if (isThenable<boolean>(result)) {
+        return Promise.resolve(result).then((value) =>
+          value === true ? ALLOWED : matchFunctions(m, i + 1, origin, request),
+        );
+      }
+      if (result === true) return ALLOWED;
+    }
+    return NOT_ALLOWED;
+  }
+
+  function allowedActual(origin: string, withCredentials: boolean, isOptions: boolean): CorsDecision {
+    const headers: Headers = { 'access-control-allow-origin': origin };
+    if (withCredentials) headers['access-control-allow-credentials'] = 'true';
+    if (exposeHeadersValue !== null) headers['access-control-expose-headers'] = exposeHeadersValue;
+    return { kind: 'actual', allowed: true, reason: 'allowed', headers, vary: isOptions ? preflightVary : actualVary, end: false };
+  }
+
+  /** Fetch §4.8 "CORS-preflight fetch": method, then headers. `origin` is the ACAO value. */
+  function preflight(request: CorsRequest, origin: string, withCredentials: boolean): CorsDecision {
+    const requestMethod = request.requestMethod as string;
+    if (requestMethod.length > MAX_REQUEST_METHOD_LENGTH || !isToken(requestMethod)) {
+      return deniedPreflight(
+        'method-malformed',
+        `Access-Control-Request-Method ${show(requestMethod)} is not a single method token; refused without echoing it.`,
+        origin,
+        withCredentials,
+        null,
+      );
+    }
+    // Methods are case-sensitive; the Fetch Standard upper-cases only the six standard ones.
+    if (!methodsWildcard && !SAFELISTED_METHODS.has(requestMethod) && !allowedMethods.has(requestMethod)) {
+      return deniedPreflight(
+        'method-not-allowed',
+        `Method ${show(requestMethod)} is not allowed by the \`methods\` option; add it there if it should be.`,
+        origin,
+        withCredentials,
+        null,
+      );
+    }
+
+    let allowHeaders: string | null = null;
+    const requestHeaders = request.requestHeaders;
+    if (requestHeaders != null && requestHeaders !== '') {
+      const parsed = parseRequestHeaders(requestHeaders);
+      if (!parsed.ok) {
+        return parsed.problem === 'too-large'
+          ? deniedPreflight(
+              'headers-too-large',
+              `Access-Control-Request-Headers is longer or lists more names than the documented caps; refused without echoing it.`,
+              origin,
+              withCredentials,
+              requestMethod,
+            )
+          : deniedPreflight(
+              'headers-malformed',
+              `Access-Control-Request-Headers ${show(requestHeaders)} is not a comma-separated list of header names; refused without echoing it.`,
+              origin,
+              withCredentials,
+              requestMethod,
+            );
+      }
+      if (reflectHeaders) {
+        allowHeaders = parsed.canonical ? requestHeaders : parsed.names.join(',');
+      } else {
+        for (const name of parsed.names) {
+          if (allowedHeaderSet.has(name)) continue;
+          // '*' covers every name but Authorization, which must be listed (Fetch §3.2.3).
+          if (headersWildcard && name !== 'authorization') continue;
+          return deniedPreflight(
+            'header-not-allowed',
+            headersWildcard
+              ? "Request header 'authorization' is not covered by '*' in `allowedHeaders`; list 'Authorization' too."
+              : `Request header ${show(name)} is not allowed by the \`allowedHeaders\` option; add it there if it should be.`,
+            origin,
+            withCredentials,
+            requestMethod,
+          );
+        }
+        allowHeaders = allowHeadersValue;
+      }
+    }
+
+    const headers: Headers = { 'access-control-allow-origin': origin };
+    if (withCredentials) headers['access-control-allow-credentials'] = 'true';
+    headers['access-control-allow-methods'] = requestMethod;
+    if (allowHeaders !== null) headers['access-control-allow-headers'] = allowHeaders;
+    if (maxAgeValue !== null) headers['access-control-max-age'] = maxAgeValue;
+    if (allowPrivateNetwork && request.requestPrivateNetwork === 'true') {
+      headers['access-control-allow-private-network'] = 'true';
+    }
+    return { kind: 'preflight', allowed: true, reason: 'allowed', headers, vary: preflightVary, end: preflightEnds, status: preflightStatus };
+  }
+
+  function allowed(request: CorsRequest, origin: string, isPreflight: boolean, withCredentials: boolean): CorsDecision {
+    return isPreflight
+      ? preflight(request, origin, withCredentials)
+      : allowedActual(origin, withCredentials, request.method === 'OPTIONS');
+  }
+
+  function afterOriginAllowed(request: CorsRequest, origin: string, isPreflight: boolean): CorsDecision | Promise<CorsDecision> {
+    if (credentialsFunction === null) return allowed(request, origin, isPreflight, staticCredentials);
+    const result = credentialsFunction(origin, request);
+    if (isThenable<boolean>(result)) {
+      return Promise.resolve(result).then((value) => allowed(request, origin, isPreflight, value === true));
+    }
+    return allowed(request, origin, isPreflight, result === true);
+  }
+
+  function afterMatch(match: Match, request: CorsRequest, origin: string, isPreflight: boolean): CorsDecision | Promise<CorsDecision> {
+    if (match === ALLOWED) return afterOriginAllowed(request, origin, isPreflight);
+    return deniedOrigin(isPreflight, match === MALFORMED ? 'origin-malformed' : 'origin-not-allowed', origin, request.method === 'OPTIONS');
+  }
+
+  return function decide(request: CorsRequest): CorsDecision | Promise<CorsDecision> {
+    const origin = request.origin;
+    const isOptions = request.method === 'OPTIONS';
+    // Fetch §3.2.2: a CORS request is one that carries Origin; a preflight is an OPTIONS request
+    // with Origin and Access-Control-Request-Method. Any other OPTIONS reaches the route.
+    if (origin == null) return isOptions ? notCorsOptions : notCors;
+    const isPreflight = isOptions && request.requestMethod != null;
+    if (wildcard) {
+      // The origin is not read, so it is not validated either: '*' is never a reflection.
+      if (isPreflight) return preflight(request, '*', false);
+      return isOptions ? wildcardOptionsActual : wildcardActual;
+    }
+    const match = matchOrigin(origin, request);
+    if (typeof match === 'number') return afterMatch(match, request, origin, isPreflight);
+    return match.then((value) => afterMatch(value, request, origin, isPreflight));
+  };
+}

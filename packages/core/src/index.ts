@@ -1,0 +1,38 @@
+/**
+ * @cors/core — the CORS protocol (Fetch Standard §3.2) as pure functions.
+ *
+ * Create a policy once with {@link createCorsPolicy}, then call `policy.decide(request)` per
+ * request and apply the decision's headers. No dependencies, no Node built-ins.
+ *
+ * @packageDocumentation
+ */
+export { createCorsPolicy, isCorsPolicy, DEFAULT_METHODS, MAX_MAX_AGE } from './policy.js';
+export { parseOrigin, MAX_ORIGIN_LENGTH } from './origin.js';
+export type { ParsedOrigin, TupleOrigin, NullOrigin, HostKind } from './origin.js';
+export { appendVary } from './vary.js';
+export { applyCorsHeaders, corsRequestFromHeaders } from './apply.js';
+export type { HeadersLike } from './apply.js';
+export { CorsError, CorsConfigError, isCorsConfigError } from './errors.js';
+export type { CorsConfigIssue, CorsConfigIssueCode } from './errors.js';
+export { DENIED_ORIGIN_PREFLIGHT_STATUS } from './decide.js';
+export {
+  MAX_REQUEST_HEADERS_COUNT,
+  MAX_REQUEST_HEADERS_LENGTH,
+  MAX_REQUEST_METHOD_LENGTH,
+} from './tokens.js';
+export { CORS_REASONS } from './reasons.js';
+export type {
+  CorsDecision,
+  CorsHeaderName,
+  CorsOptions,
+  CorsPolicy,
+  CorsReason,
+  CorsRequest,
+  CorsSpecificOptions,
+  CorsWildcardOptions,
+  CredentialsFunction,
+  DecisionFor,
+  NormalizedCorsOptions,
+  OriginEntry,
+  OriginFunction,
+} from './types.js';

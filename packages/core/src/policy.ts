@@ -1,0 +1,378 @@
+/**
+ * `createCorsPolicy`: validates the whole configuration at once, reports every problem in one
+ * `CorsConfigError`, and compiles what it can so that deciding a request is lookups.
+ */
+import { createDecider, type CompiledPolicy } from './decide.js';
+import { CorsConfigError, describeValue, type CorsConfigIssue } from './errors.js';
+import { compileOrigins, type OriginMatcher } from './origin-config.js';
+import { FORBIDDEN_METHODS, NORMALIZED_METHODS, isToken, splitList } from './tokens.js';
+import type {
+  CorsDecision,
+  CorsOptions,
+  CorsPolicy,
+  CredentialsFunction,
+  DecisionFor,
+  NormalizedCorsOptions,
+  OriginEntry,
+} from './types.js';
+
+/** Methods allowed when `methods` is not given: the same on every adapter. */
+export const DEFAULT_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE']);
+
+/** The largest `maxAge` accepted: Firefox's cap. Chromium caps at 7200. */
+export const MAX_MAX_AGE = 86400;
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'origin',
+  'credentials',
+  'methods',
+  'allowedHeaders',
+  'exposedHeaders',
+  'maxAge',
+  'preflightContinue',
+  'optionsSuccessStatus',
+  'allowPrivateNetwork',
+  'dangerouslyAllowInsecureOrigins',
+]);
+
+/** Option names from other libraries, and what to write here instead. */
+const FOREIGN_OPTIONS: Readonly<Record<string, string>> = {
+  origins: "write 'origin'.",
+  credential: "write 'credentials'.",
+  allowHeaders: "write 'allowedHeaders' (the name used by cors and @fastify/cors).",
+  allowMethods: "write 'methods'.",
+  exposeHeaders: "write 'exposedHeaders'.",
+  headers: "write 'allowedHeaders'.",
+  maxage: "write 'maxAge'.",
+  privateNetworkAccess: "write 'allowPrivateNetwork'.",
+  strictPreflight: 'preflights are always checked strictly, as the Fetch Standard requires; remove it.',
+  keepHeadersOnError: 'CORS headers are always kept on error responses; remove it.',
+  secureContext:
+    'set Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy yourself; they are not CORS headers. Remove it.',
+  delegator: 'pass a function as `origin` or `credentials`, or give the route its own policy. Remove it.',
+  cacheControl: 'set Cache-Control on preflights yourself if you need it; remove it.',
+  hook: 'this is an option of the @cors/fastify plugin, not of the policy; pass it to the plugin.',
+  hideOptionsRoute: 'this is an option of the @cors/fastify plugin, not of the policy; pass it to the plugin.',
+  logLevel: 'this is an option of the @cors/fastify plugin, not of the policy; pass it to the plugin.',
+};
+
+const POLICY_BRAND = Symbol.for('@cors/core.policy');
+
+/** True for a policy made by `createCorsPolicy` (of any copy of this package). */
+export function isCorsPolicy(value: unknown): value is CorsPolicy {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[POLICY_BRAND] === true;
+}
+
+/**
+ * Validates and compiles CORS options into a policy.
+ *
+ * @throws {CorsConfigError} listing every problem in `options`, each with the fix.
+ * @example
+ * const policy = createCorsPolicy({ origin: ['https://app.example.com'], credentials: true });
+ * const decision = policy.decide({ method: 'GET', origin: 'https://app.example.com' });
+ */
+export function createCorsPolicy<const O extends CorsOptions>(options: O): CorsPolicy<DecisionFor<O>> {
+  const issues: CorsConfigIssue[] = [];
+  const compiled = compile(options, issues);
+  if (issues.length > 0 || compiled === null) throw new CorsConfigError(issues);
+  const decide = createDecider(compiled);
+  const policy = {
+    decide: decide as (request: Parameters<typeof decide>[0]) => DecisionFor<O>,
+    isAsync: compiled.isAsync,
+    options: compiled.options,
+    [POLICY_BRAND]: true,
+  };
+  return Object.freeze(policy);
+}
+
+function compile(options: unknown, issues: CorsConfigIssue[]): CompiledPolicy | null {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    issues.push({
+      code: 'options_invalid',
+      option: 'options',
+      value: options,
+      message: "must be an object such as { origin: 'https://app.example.com' }.",
+    });
+    return null;
+  }
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (KNOWN_OPTIONS.has(key)) continue;
+    issues.push({
+      code: 'option_unknown',
+      option: key,
+      value: o[key],
+      message: `is not an option of @cors/core; ${FOREIGN_OPTIONS[key] ?? `the options are ${[...KNOWN_OPTIONS].join(', ')}.`}`,
+    });
+  }
+
+  const dangerouslyAllowInsecureOrigins = readBoolean(o, 'dangerouslyAllowInsecureOrigins', 'dangerously_allow_insecure_origins_invalid_type', issues);
+  const preflightContinue = readBoolean(o, 'preflightContinue', 'preflight_continue_invalid_type', issues);
+  const allowPrivateNetwork = readBoolean(o, 'allowPrivateNetwork', 'allow_private_network_invalid_type', issues);
+
+  // origin
+  let wildcard = false;
+  let matcher: OriginMatcher | null = null;
+  if (!('origin' in o) || o.origin === undefined) {
+    issues.push({
+      code: 'origin_required',
+      option: 'origin',
+      value: undefined,
+      message:
+        "is required: write '*' for a public API, or list the origins that may call you, e.g. ['https://app.example.com'].",
+    });
+  } else if (o.origin === '*') {
+    wildcard = true;
+  } else {
+    matcher = compileOrigins(o.origin, issues);
+  }
+
+  // credentials
+  let credentials: boolean | CredentialsFunction = false;
+  let credentialsAsync = false;
+  if (o.credentials !== undefined) {
+    if (typeof o.credentials === 'boolean') credentials = o.credentials;
+    else if (typeof o.credentials === 'function') {
+      credentials = o.credentials as CredentialsFunction;
+      credentialsAsync = o.credentials.constructor?.name === 'AsyncFunction';
+    } else {
+      issues.push({
+        code: 'credentials_invalid_type',
+        option: 'credentials',
+        value: o.credentials,
+        message: `must be true, false or a function (origin, request) => boolean; got ${describeValue(o.credentials)}.`,
+      });
+    }
+  }
+  const withCredentials = credentials !== false;
+
+  const methods = readMethods(o.methods, issues);
+  const allowedHeaders = readHeaderList(o.allowedHeaders, 'allowedHeaders', issues);
+  const exposedHeaders = readHeaderList(o.exposedHeaders, 'exposedHeaders', issues);
+
+  let maxAge: number | undefined;
+  if (o.maxAge !== undefined) {
+    if (typeof o.maxAge !== 'number' || !Number.isInteger(o.maxAge) || o.maxAge < 0) {
+      issues.push({
+        code: 'max_age_invalid',
+        option: 'maxAge',
+        value: o.maxAge,
+        message: `must be a whole number of seconds, 0 or more (0 disables the browser's preflight cache); got ${describeValue(o.maxAge)}.`,
+      });
+    } else if (o.maxAge > MAX_MAX_AGE) {
+      issues.push({
+        code: 'max_age_too_large',
+        option: 'maxAge',
+        value: o.maxAge,
+        message: `is more than any browser keeps a preflight (Chromium caps at 7200, Firefox at ${MAX_MAX_AGE}); write 7200.`,
+      });
+    } else {
+      maxAge = o.maxAge;
+    }
+  }
+
+  let optionsSuccessStatus = 204;
+  if (o.optionsSuccessStatus !== undefined) {
+    const status = o.optionsSuccessStatus;
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 299) {
+      issues.push({
+        code: 'options_success_status_invalid',
+        option: 'optionsSuccessStatus',
+        value: status,
+        message: `must be an ok status from 200 to 299 (browsers fail a preflight with any other); got ${describeValue(status)}. Write 204, or 200 for very old clients.`,
+      });
+    } else {
+      optionsSuccessStatus = status;
+    }
+  }
+
+  // Combinations that browsers refuse or that would expose credentialed responses.
+  if (withCredentials) {
+    const refuse = (code: CorsConfigIssue['code'], option: string, value: unknown, message: string) =>
+      issues.push({ code, option, value, message });
+    if (wildcard) {
+      refuse(
+        'credentials_with_wildcard_origin',
+        'credentials',
+        o.credentials,
+        "cannot go with origin: '*': browsers refuse it, and reflecting every origin instead would let any site read your users' data. List the origins that may send credentials.",
+      );
+    }
+    if (matcher?.allowNull) {
+      refuse(
+        'credentials_with_null_origin',
+        'origin',
+        'null',
+        "lists 'null' together with credentials: any sandboxed iframe or file: page sends Origin: null, so this lets any site read credentialed responses. Remove 'null' or set credentials: false.",
+      );
+    }
+    if (matcher && matcher.insecureEntries.length > 0 && !dangerouslyAllowInsecureOrigins) {
+      refuse(
+        'credentials_with_insecure_origin',
+        'origin',
+        matcher.insecureEntries,
+        `lists plain-http origins (${matcher.insecureEntries.join(', ')}) together with credentials; anyone on the network path can impersonate them. Use https, or set dangerouslyAllowInsecureOrigins: true if you accept that risk.`,
+      );
+    }
+    if (exposedHeaders !== null && exposedHeaders.includes('*')) {
+      refuse(
+        'credentials_with_wildcard_exposed_headers',
+        'exposedHeaders',
+        o.exposedHeaders,
+        "'*' is taken literally on credentialed requests, so it exposes nothing; list the header names.",
+      );
+    }
+    if (allowedHeaders !== null && allowedHeaders.includes('*')) {
+      refuse(
+        'credentials_with_wildcard_allowed_headers',
+        'allowedHeaders',
+        o.allowedHeaders,
+        "'*' is taken literally on credentialed requests, so it allows nothing; list the header names, or leave allowedHeaders unset to allow the requested ones.",
+      );
+    }
+    if (methods === '*') {
+      refuse(
+        'credentials_with_wildcard_methods',
+        'methods',
+        o.methods,
+        "'*' is taken literally on credentialed requests, so it allows nothing; list the methods.",
+      );
+    }
+  }
+  if (allowPrivateNetwork && wildcard) {
+    issues.push({
+      code: 'private_network_with_wildcard_origin',
+      option: 'allowPrivateNetwork',
+      value: true,
+      message: "needs specific origins: Private Network Access is never granted to origin: '*'. List the origins.",
+    });
+  }
+
+  if (issues.length > 0) return null;
+
+  const normalized: NormalizedCorsOptions = Object.freeze({
+    origin: wildcard ? '*' : Object.freeze(Array.isArray(o.origin) ? [...(o.origin as OriginEntry[])] : [o.origin as OriginEntry]),
+    credentials,
+    methods: methods === '*' ? '*' : Object.freeze([...(methods ?? DEFAULT_METHODS)]),
+    allowedHeaders: allowedHeaders === null ? 'reflect' : Object.freeze([...allowedHeaders]),
+    exposedHeaders: Object.freeze([...(exposedHeaders ?? [])]),
+    maxAge,
+    preflightContinue,
+    optionsSuccessStatus,
+    allowPrivateNetwork,
+    dangerouslyAllowInsecureOrigins,
+  });
+  return {
+    options: normalized,
+    wildcard,
+    matcher,
+    isAsync: (matcher?.isAsync ?? false) || credentialsAsync,
+  };
+}
+
+function readBoolean(
+  o: Record<string, unknown>,
+  option: string,
+  code: CorsConfigIssue['code'],
+  issues: CorsConfigIssue[],
+): boolean {
+  const value = o[option];
+  if (value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  issues.push({ code, option, value, message: `must be true or false; got ${describeValue(value)}.` });
+  return false;
+}
+
+function toList(value: unknown): unknown[] | null {
+  if (typeof value === 'string') return splitList(value);
+  if (Array.isArray(value)) return value;
+  return null;
+}
+
+function readMethods(value: unknown, issues: CorsConfigIssue[]): '*' | string[] | null {
+  if (value === undefined) return null;
+  const list = toList(value);
+  if (list === null) {
+    issues.push({
+      code: 'methods_invalid_type',
+      option: 'methods',
+      value,
+      message: `must be a list of methods such as ['GET', 'PUT'] or a comma-separated string; got ${describeValue(value)}.`,
+    });
+    return null;
+  }
+  if (list.includes('*')) return '*';
+  const methods: string[] = [];
+  list.forEach((method, index) => {
+    const option = Array.isArray(value) ? `methods[${index}]` : 'methods';
+    if (typeof method !== 'string' || !isToken(method)) {
+      issues.push({
+        code: 'methods_invalid_token',
+        option,
+        value: method,
+        message: `must be an HTTP method token such as 'PUT'; got ${describeValue(method)}.`,
+      });
+      return;
+    }
+    const upper = method.toUpperCase();
+    if (FORBIDDEN_METHODS.has(upper)) {
+      issues.push({
+        code: 'methods_forbidden',
+        option,
+        value: method,
+        message: `'${method}' is a forbidden method: browsers never send it, and allowing it invites cross-site tracing. Remove it.`,
+      });
+      return;
+    }
+    if (upper !== method && NORMALIZED_METHODS.has(upper)) {
+      issues.push({
+        code: 'methods_not_normalized',
+        option,
+        value: method,
+        message: `browsers upper-case '${method}' before sending it, and methods are matched case-sensitively; write '${upper}'.`,
+      });
+      return;
+    }
+    if (!methods.includes(method)) methods.push(method);
+  });
+  return methods;
+}
+
+function readHeaderList(
+  value: unknown,
+  option: 'allowedHeaders' | 'exposedHeaders',
+  issues: CorsConfigIssue[],
+): string[] | null {
+  if (value === undefined) return null;
+  const prefix = option === 'allowedHeaders' ? 'allowed_headers' : 'exposed_headers';
+  const list = toList(value);
+  if (list === null) {
+    issues.push({
+      code: `${prefix}_invalid_type`,
+      option,
+      value,
+      message: `must be a list of header names such as ['Content-Type', 'X-Request-Id'], a comma-separated string, or '*'; got ${describeValue(value)}.`,
+    });
+    return null;
+  }
+  const names: string[] = [];
+  list.forEach((name, index) => {
+    if (name === '*') {
+      if (!names.includes('*')) names.push('*');
+      return;
+    }
+    if (typeof name !== 'string' || !isToken(name)) {
+      issues.push({
+        code: `${prefix}_invalid_token`,
+        option: Array.isArray(value) ? `${option}[${index}]` : option,
+        value: name,
+        message: `must be a header name (letters, digits and !#$%&'*+-.^_\`|~); got ${describeValue(name)}.`,
+      });
+      return;
+    }
+    // Header names are case-insensitive; browsers send them lower-cased in preflights.
+    const lower = name.toLowerCase();
+    if (!names.includes(lower)) names.push(lower);
+  });
+  return names;
+}
