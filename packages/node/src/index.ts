@@ -1,0 +1,268 @@
+/**
+ * @cors/node — CORS for `node:http`, Connect and Express 4/5, built on `@cors/core`.
+ *
+ * The adapter translates and nothing else: it reads four request headers, asks the policy for a
+ * decision, writes the decision's headers (merging `Vary`), and either ends a preflight or lets the
+ * request continue. Every CORS rule lives in the core.
+ *
+ * @packageDocumentation
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  appendVary,
+  createCorsPolicy,
+  isCorsPolicy,
+  type CorsDecision,
+  type CorsOptions,
+  type CorsPolicy,
+  type CorsRequest,
+} from '@cors/core';
+
+/**
+ * Called once per decided request, after the decision and before its headers are written: for
+ * logging and metrics. The decision is frozen and shared between requests; read it, never change
+ * it. An error thrown here is handled like a failing `origin` function (see {@link cors}).
+ *
+ * @example
+ * onDecision: (decision, req) => {
+ *   if (!decision.allowed) console.warn(`CORS ${decision.reason} for ${req.method} ${req.url}`);
+ * }
+ */
+export type CorsDecisionListener = (decision: CorsDecision, req: IncomingMessage) => void;
+
+/** Options of this adapter, on top of the core's. */
+export interface NodeCorsAdapterOptions {
+  /**
+   * See {@link CorsDecisionListener}.
+   * @default undefined
+   */
+  onDecision?: CorsDecisionListener;
+}
+
+/**
+ * The options of {@link cors}: the core's {@link CorsOptions} plus {@link NodeCorsAdapterOptions}.
+ *
+ * @example
+ * { origin: ['https://app.example.com'], credentials: true, onDecision: (d) => metrics.count(d.reason) }
+ */
+export type NodeCorsOptions = CorsOptions & NodeCorsAdapterOptions;
+
+/** What a middleware passes on: nothing to continue, an error to fail (Connect/Express style). */
+export type CorsNextFunction = (error?: unknown) => void;
+
+/**
+ * A Connect-style middleware, accepted by `http.createServer` handlers, Connect, and `app.use` /
+ * `router.use` of Express 4 and 5.
+ */
+export type CorsMiddleware = (req: IncomingMessage, res: ServerResponse, next?: CorsNextFunction) => void;
+
+/**
+ * Creates a CORS middleware. The options are validated once, here: a mistake throws a
+ * `CorsConfigError` listing every problem, at start-up rather than on the first request.
+ *
+ * Per request, the middleware either ends the response (a preflight, answered with the decision's
+ * status, `Content-Length: 0` and no body; `next` is not called) or sets the CORS headers and calls
+ * `next()`. When the origin or credentials function throws or rejects, the error goes to
+ * `next(error)`, so Express's error handling sees it; called without `next`, the middleware answers
+ * `500` itself, so that no request hangs and no rejection goes unhandled.
+ *
+ * @param options - The core's options plus `onDecision`, or a policy made by `createCorsPolicy`.
+ * @param adapterOptions - With a policy: this adapter's options (`onDecision`).
+ * @throws {CorsConfigError} when the options are invalid.
+ * @example
+ * import express from 'express';
+ * import { cors } from '@cors/node';
+ *
+ * const app = express();
+ * app.use(cors({ origin: ['https://app.example.com'], credentials: true }));
+ */
+export function cors(options: NodeCorsOptions): CorsMiddleware;
+export function cors(policy: CorsPolicy, adapterOptions?: NodeCorsAdapterOptions): CorsMiddleware;
+export function cors(options: NodeCorsOptions | CorsPolicy, adapterOptions?: NodeCorsAdapterOptions): CorsMiddleware {
+  let policy: CorsPolicy;
+  let onDecision: CorsDecisionListener | undefined;
+  if (isCorsPolicy(options)) {
+    policy = options;
+    onDecision = adapterOptions?.onDecision;
+  } else {
+    // The core refuses unknown options, so this adapter's own option is taken out first.
+    const { onDecision: listener, ...coreOptions } = (options ?? {}) as NodeCorsOptions;
+    policy = createCorsPolicy(coreOptions as CorsOptions);
+    onDecision = listener ?? adapterOptions?.onDecision;
+  }
+  checkListener(onDecision);
+
+  return function corsMiddleware(req, res, next) {
+    let handled: boolean | Promise<boolean>;
+    try {
+      handled = run(req, res, policy, onDecision);
+    } catch (error) {
+      fail(res, next, error);
+      return;
+    }
+    if (handled === true) return;
+    if (handled === false) {
+      if (next !== undefined) next();
+      return;
+    }
+    handled.then(
+      (ended) => {
+        if (!ended && next !== undefined) next();
+      },
+      (error: unknown) => fail(res, next, error),
+    );
+  };
+}
+
+/**
+ * Applies a policy to a request for a custom server: sets the CORS headers, and answers preflights.
+ * Returns `true` when the request must go no further (the response was ended, or was already sent
+ * by someone else), `false` when the route should run.
+ *
+ * With a policy that has an async `origin` or `credentials` function, it returns a promise: write
+ * `if (await handleCors(req, res, policy)) return;` (a promise is always truthy, so forgetting
+ * `await` would stop every request). A failing function throws, or rejects the promise.
+ *
+ * @param policy - A policy made once by `createCorsPolicy`, not options: compiling per request
+ * would validate the configuration on every request.
+ * @example
+ * import http from 'node:http';
+ * import { createCorsPolicy } from '@cors/core';
+ * import { handleCors } from '@cors/node';
+ *
+ * const policy = createCorsPolicy({ origin: ['https://app.example.com'] });
+ * http.createServer((req, res) => {
+ *   if (handleCors(req, res, policy)) return;
+ *   res.end('hello');
+ * });
+ */
+export function handleCors(
+  req: IncomingMessage,
+  res: ServerResponse,
+  policy: CorsPolicy<CorsDecision>,
+  adapterOptions?: NodeCorsAdapterOptions,
+): boolean;
+export function handleCors(
+  req: IncomingMessage,
+  res: ServerResponse,
+  policy: CorsPolicy<Promise<CorsDecision>>,
+  adapterOptions?: NodeCorsAdapterOptions,
+): Promise<boolean>;
+export function handleCors(
+  req: IncomingMessage,
+  res: ServerResponse,
+  policy: CorsPolicy,
+  adapterOptions?: NodeCorsAdapterOptions,
+): boolean | Promise<boolean>;
+export function handleCors(
+  req: IncomingMessage,
+  res: ServerResponse,
+  policy: CorsPolicy,
+  adapterOptions?: NodeCorsAdapterOptions,
+): boolean | Promise<boolean> {
+  if (!isCorsPolicy(policy)) {
+    throw new TypeError(
+      'handleCors(req, res, policy) needs a policy made once with createCorsPolicy(options) from @cors/core; ' +
+        'options would be validated again on every request.',
+    );
+  }
+  const onDecision = adapterOptions?.onDecision;
+  checkListener(onDecision);
+  return run(req, res, policy, onDecision);
+}
+
+function checkListener(onDecision: unknown): void {
+  if (onDecision !== undefined && typeof onDecision !== 'function') {
+    throw new TypeError(`onDecision must be a function (decision, req) => void; got ${typeof onDecision}.`);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<CorsDecision> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function run(
+  req: IncomingMessage,
+  res: ServerResponse,
+  policy: CorsPolicy,
+  onDecision: CorsDecisionListener | undefined,
+): boolean | Promise<boolean> {
+  const decision = policy.decide(readCorsRequest(req));
+  // Async only when the user gave a function that returns a promise (the core's rule).
+  if (isThenable(decision)) return Promise.resolve(decision).then((d) => finish(req, res, d, onDecision));
+  return finish(req, res, decision, onDecision);
+}
+
+function finish(
+  req: IncomingMessage,
+  res: ServerResponse,
+  decision: CorsDecision,
+  onDecision: CorsDecisionListener | undefined,
+): boolean {
+  if (onDecision !== undefined) onDecision(decision, req);
+  // Someone else already answered (say a timeout middleware, while an async origin function
+  // ran): setting headers would throw, and running the route would write twice. Stop here.
+  if (res.headersSent) return true;
+  const headers = decision.headers;
+  for (const name in headers) res.setHeader(name, headers[name as keyof typeof headers] as string);
+  if (decision.vary !== '') res.setHeader('vary', appendVary(headerString(res.getHeader('vary')), decision.vary));
+  if (!decision.end) return false;
+  res.statusCode = decision.status as number;
+  res.setHeader('content-length', '0');
+  res.end();
+  return true;
+}
+
+/** Reads the request's method and the four headers the core decides on, as received. */
+function readCorsRequest(req: IncomingMessage): CorsRequest {
+  const headers = req.headers;
+  return {
+    method: req.method ?? '',
+    origin: readOrigin(req),
+    requestMethod: headerString(headers['access-control-request-method']),
+    requestHeaders: headerString(headers['access-control-request-headers']),
+    requestPrivateNetwork: headerString(headers['access-control-request-private-network']),
+  };
+}
+
+/**
+ * The `Origin` header with every line it arrived on. A browser sends one line; two lines are an
+ * attack or a broken proxy, and the core must see them joined (`a, b`, which is not an origin) to
+ * refuse them. Some Node versions keep only the first line in `req.headers`, so count the raw lines.
+ */
+function readOrigin(req: IncomingMessage): string | undefined {
+  const origin = headerString(req.headers.origin);
+  if (origin === undefined) return undefined;
+  const raw = req.rawHeaders;
+  if (!Array.isArray(raw)) return origin;
+  let joined: string | undefined;
+  let lines = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 6 && name.toLowerCase() === 'origin') {
+      joined = lines === 0 ? (raw[i + 1] as string) : `${joined}, ${raw[i + 1] as string}`;
+      lines++;
+    }
+  }
+  return lines > 1 ? joined : origin;
+}
+
+function headerString(value: string | string[] | number | undefined): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  return Array.isArray(value) ? value.join(', ') : String(value);
+}
+
+/** An error while deciding: to the framework when there is one, else a bare 500 (never a hang). */
+function fail(res: ServerResponse, next: CorsNextFunction | undefined, error: unknown): void {
+  if (next !== undefined) {
+    next(error);
+    return;
+  }
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.statusCode = 500;
+  res.setHeader('content-length', '0');
+  res.end();
+}
