@@ -25,7 +25,10 @@ export default tseslint.config(
       },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -38,7 +41,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@cors/core/*'], message: 'Adapters use the public API of @cors/core only.' },
-            { group: ['**/core/src/**'], message: 'Adapters use the public API of @cors/core only.' },
+            {
+              group: ['**/core/src/**'],
+              message: 'Adapters use the public API of @cors/core only.',
+            },
           ],
         },
       ],
@@ -48,7 +54,10 @@ export default tseslint.config(
     // The core runs in every JavaScript runtime: no Node built-ins.
     files: ['packages/core/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'The core must not import Node built-ins.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*'], message: 'The core must not import Node built-ins.' }] },
+      ],
     },
   },
 );

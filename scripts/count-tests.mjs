@@ -10,7 +10,10 @@ let skipped = 0;
 const rows = [];
 for (const root of roots) {
   if (!existsSync(root)) continue;
-  const dirs = statSync(root).isDirectory() && existsSync(join(root, 'package.json')) ? [root] : readdirSync(root).map((d) => join(root, d));
+  const dirs =
+    statSync(root).isDirectory() && existsSync(join(root, 'package.json'))
+      ? [root]
+      : readdirSync(root).map((d) => join(root, d));
   for (const dir of dirs) {
     const file = join(dir, 'test-results.json');
     if (!existsSync(file)) continue;

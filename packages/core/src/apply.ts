@@ -22,7 +22,8 @@ export interface HeadersLike {
 export function applyCorsHeaders<H extends HeadersLike>(headers: H, decision: CorsDecision): H {
   const cors = decision.headers;
   for (const name in cors) headers.set(name, cors[name as keyof typeof cors] as string);
-  if (decision.vary !== '') headers.set('vary', appendVary(headers.get('vary') ?? undefined, decision.vary));
+  if (decision.vary !== '')
+    headers.set('vary', appendVary(headers.get('vary') ?? undefined, decision.vary));
   return headers;
 }
 

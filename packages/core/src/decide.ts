@@ -54,14 +54,18 @@ function show(value: string): string {
   return describeValue(value, 100);
 }
 
-export function createDecider(policy: CompiledPolicy): (request: CorsRequest) => CorsDecision | Promise<CorsDecision> {
+export function createDecider(
+  policy: CompiledPolicy,
+): (request: CorsRequest) => CorsDecision | Promise<CorsDecision> {
   const { options, wildcard, matcher } = policy;
   const credentials = options.credentials;
   const credentialsFunction = typeof credentials === 'function' ? credentials : null;
   const staticCredentials = credentials === true;
 
   const methodsWildcard = options.methods === '*';
-  const allowedMethods: ReadonlySet<string> = new Set(options.methods === '*' ? [] : options.methods);
+  const allowedMethods: ReadonlySet<string> = new Set(
+    options.methods === '*' ? [] : options.methods,
+  );
 
   const reflectHeaders = options.allowedHeaders === 'reflect';
   const allowedHeaderList = reflectHeaders ? [] : (options.allowedHeaders as readonly string[]);
@@ -69,7 +73,8 @@ export function createDecider(policy: CompiledPolicy): (request: CorsRequest) =>
   const allowedHeaderSet: ReadonlySet<string> = new Set(allowedHeaderList);
   const allowHeadersValue = allowedHeaderList.join(',');
 
-  const exposeHeadersValue = options.exposedHeaders.length > 0 ? options.exposedHeaders.join(',') : null;
+  const exposeHeadersValue =
+    options.exposedHeaders.length > 0 ? options.exposedHeaders.join(',') : null;
   const maxAgeValue = options.maxAge === undefined ? null : String(options.maxAge);
   const preflightEnds = !options.preflightContinue;
   const preflightStatus = preflightEnds ? options.optionsSuccessStatus : undefined;
@@ -89,7 +94,8 @@ export function createDecider(policy: CompiledPolicy): (request: CorsRequest) =>
   // A static '*' answers every request the same way, so its answer does not vary on Origin even
   // when Origin is absent (a shared cache may serve it to a cross-origin request later).
   const wildcardHeaders: Headers = { 'access-control-allow-origin': '*' };
-  if (exposeHeadersValue !== null) wildcardHeaders['access-control-expose-headers'] = exposeHeadersValue;
+  if (exposeHeadersValue !== null)
+    wildcardHeaders['access-control-expose-headers'] = exposeHeadersValue;
   Object.freeze(wildcardHeaders);
 
   const notCors = freeze({
@@ -119,22 +125,59 @@ export function createDecider(policy: CompiledPolicy): (request: CorsRequest) =>
 
   const wildcardOptionsActual = freeze({ ...wildcardActual, vary: preflightVary });
 
-  function deniedOrigin(preflight: boolean, reason: CorsReason, origin: string, isOptions: boolean): CorsDecision {
+  function deniedOrigin(
+    preflight: boolean,
+    reason: CorsReason,
+    origin: string,
+    isOptions: boolean,
+  ): CorsDecision {
     const message =
       reason === 'origin-malformed'
         ? `Origin ${show(origin)} is not an origin a browser sends (scheme://host[:port] or null); refused without reflecting it.`
         : `Origin ${show(origin)} is not allowed by the \`origin\` option; add it there if it should be.`;
     return preflight
-      ? { kind: 'preflight', allowed: false, reason, message, headers: EMPTY_HEADERS, vary: preflightVary, end: true, status: DENIED_ORIGIN_PREFLIGHT_STATUS }
-      : { kind: 'actual', allowed: false, reason, message, headers: EMPTY_HEADERS, vary: isOptions ? preflightVary : actualVary, end: false };
+      ? {
+          kind: 'preflight',
+          allowed: false,
+          reason,
+          message,
+          headers: EMPTY_HEADERS,
+          vary: preflightVary,
+          end: true,
+          status: DENIED_ORIGIN_PREFLIGHT_STATUS,
+        }
+      : {
+          kind: 'actual',
+          allowed: false,
+          reason,
+          message,
+          headers: EMPTY_HEADERS,
+          vary: isOptions ? preflightVary : actualVary,
+          end: false,
+        };
   }
 
   /** Origin allowed, but the method or headers are not: keep ACAO so the browser names the real cause. */
-  function deniedPreflight(reason: CorsReason, message: string, origin: string, withCredentials: boolean, requestMethod: string | null): CorsDecision {
+  function deniedPreflight(
+    reason: CorsReason,
+    message: string,
+    origin: string,
+    withCredentials: boolean,
+    requestMethod: string | null,
+  ): CorsDecision {
     const headers: Headers = { 'access-control-allow-origin': origin };
     if (withCredentials) headers['access-control-allow-credentials'] = 'true';
     if (requestMethod !== null) headers['access-control-allow-methods'] = requestMethod;
-    return { kind: 'preflight', allowed: false, reason, message, headers, vary: preflightVary, end: true, status: options.optionsSuccessStatus };
+    return {
+      kind: 'preflight',
+      allowed: false,
+      reason,
+      message,
+      headers,
+      vary: preflightVary,
+      end: true,
+      status: options.optionsSuccessStatus,
+    };
   }
 
   function matchOrigin(origin: string, request: CorsRequest): Match | Promise<Match> {
@@ -149,9 +192,17 @@ export function createDecider(policy: CompiledPolicy): (request: CorsRequest) =>
     return matchFunctions(m, 0, origin, request);
   }
 
-  function matchFunctions(m: OriginMatcher, from: number, origin: string, request: CorsRequest): Match | Promise<Match> {
+  function matchFunctions(
+    m: OriginMatcher,
+    from: number,
+    origin: string,
+    request: CorsRequest,
+  ): Match | Promise<Match> {
     for (let i = from; i < m.functions.length; i++) {
-      const result = (m.functions[i] as NonNullable<OriginMatcher['functions'][number]>)(origin, request);
+      const result = (m.functions[i] as NonNullable<OriginMatcher['functions'][number]>)(
+        origin,
+        request,
+      );
       if (isThenable<boolean>(result)) {
         return Promise.resolve(result).then((value) =>
           value === true ? ALLOWED : matchFunctions(m, i + 1, origin, request),
@@ -162,11 +213,22 @@ export function createDecider(policy: CompiledPolicy): (request: CorsRequest) =>
     return NOT_ALLOWED;
   }
 
-  function allowedActual(origin: string, withCredentials: boolean, isOptions: boolean): CorsDecision {
+  function allowedActual(
+    origin: string,
+    withCredentials: boolean,
+    isOptions: boolean,
+  ): CorsDecision {
     const headers: Headers = { 'access-control-allow-origin': origin };
     if (withCredentials) headers['access-control-allow-credentials'] = 'true';
     if (exposeHeadersValue !== null) headers['access-control-expose-headers'] = exposeHeadersValue;
-    return { kind: 'actual', allowed: true, reason: 'allowed', headers, vary: isOptions ? preflightVary : actualVary, end: false };
+    return {
+      kind: 'actual',
+      allowed: true,
+      reason: 'allowed',
+      headers,
+      vary: isOptions ? preflightVary : actualVary,
+      end: false,
+    };
   }
 
   /** Fetch §4.8 "CORS-preflight fetch": method, then headers. `origin` is the ACAO value. */
@@ -182,7 +244,11 @@ export function createDecider(policy: CompiledPolicy): (request: CorsRequest) =>
       );
     }
     // Methods are case-sensitive; the Fetch Standard upper-cases only the six standard ones.
-    if (!methodsWildcard && !SAFELISTED_METHODS.has(requestMethod) && !allowedMethods.has(requestMethod)) {
+    if (
+      !methodsWildcard &&
+      !SAFELISTED_METHODS.has(requestMethod) &&
+      !allowedMethods.has(requestMethod)
+    ) {
       return deniedPreflight(
         'method-not-allowed',
         `Method ${show(requestMethod)} is not allowed by the \`methods\` option; add it there if it should be.`,
@@ -242,27 +308,57 @@ export function createDecider(policy: CompiledPolicy): (request: CorsRequest) =>
     if (allowPrivateNetwork && request.requestPrivateNetwork === 'true') {
       headers['access-control-allow-private-network'] = 'true';
     }
-    return { kind: 'preflight', allowed: true, reason: 'allowed', headers, vary: preflightVary, end: preflightEnds, status: preflightStatus };
+    return {
+      kind: 'preflight',
+      allowed: true,
+      reason: 'allowed',
+      headers,
+      vary: preflightVary,
+      end: preflightEnds,
+      status: preflightStatus,
+    };
   }
 
-  function allowed(request: CorsRequest, origin: string, isPreflight: boolean, withCredentials: boolean): CorsDecision {
+  function allowed(
+    request: CorsRequest,
+    origin: string,
+    isPreflight: boolean,
+    withCredentials: boolean,
+  ): CorsDecision {
     return isPreflight
       ? preflight(request, origin, withCredentials)
       : allowedActual(origin, withCredentials, request.method === 'OPTIONS');
   }
 
-  function afterOriginAllowed(request: CorsRequest, origin: string, isPreflight: boolean): CorsDecision | Promise<CorsDecision> {
-    if (credentialsFunction === null) return allowed(request, origin, isPreflight, staticCredentials);
+  function afterOriginAllowed(
+    request: CorsRequest,
+    origin: string,
+    isPreflight: boolean,
+  ): CorsDecision | Promise<CorsDecision> {
+    if (credentialsFunction === null)
+      return allowed(request, origin, isPreflight, staticCredentials);
     const result = credentialsFunction(origin, request);
     if (isThenable<boolean>(result)) {
-      return Promise.resolve(result).then((value) => allowed(request, origin, isPreflight, value === true));
+      return Promise.resolve(result).then((value) =>
+        allowed(request, origin, isPreflight, value === true),
+      );
     }
     return allowed(request, origin, isPreflight, result === true);
   }
 
-  function afterMatch(match: Match, request: CorsRequest, origin: string, isPreflight: boolean): CorsDecision | Promise<CorsDecision> {
+  function afterMatch(
+    match: Match,
+    request: CorsRequest,
+    origin: string,
+    isPreflight: boolean,
+  ): CorsDecision | Promise<CorsDecision> {
     if (match === ALLOWED) return afterOriginAllowed(request, origin, isPreflight);
-    return deniedOrigin(isPreflight, match === MALFORMED ? 'origin-malformed' : 'origin-not-allowed', origin, request.method === 'OPTIONS');
+    return deniedOrigin(
+      isPreflight,
+      match === MALFORMED ? 'origin-malformed' : 'origin-not-allowed',
+      origin,
+      request.method === 'OPTIONS',
+    );
   }
 
   return function decide(request: CorsRequest): CorsDecision | Promise<CorsDecision> {

@@ -110,13 +110,12 @@ export function describeValue(value: unknown, limit = 80): string {
   if (typeof value === 'string') text = JSON.stringify(value);
   else if (value instanceof RegExp) text = String(value);
   else if (typeof value === 'function') text = `function ${value.name || '(anonymous)'}`;
-  else if (typeof value === 'bigint') text = `${value}n`;
-  else if (typeof value === 'symbol') text = value.toString();
   else {
     try {
+      // undefined and symbols stringify to undefined; bigints and cycles throw.
       text = JSON.stringify(value) ?? String(value);
     } catch {
-      text = Object.prototype.toString.call(value);
+      text = String(value);
     }
   }
   return text.length > limit ? `${text.slice(0, limit)}…` : text;

@@ -22,6 +22,7 @@ export {
 } from './tokens.js';
 export { CORS_REASONS } from './reasons.js';
 export type {
+  CheckedCorsOptions,
   CorsDecision,
   CorsHeaderName,
   CorsOptions,

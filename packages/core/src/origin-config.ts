@@ -5,7 +5,7 @@
  */
 import { describeValue, type CorsConfigIssue } from './errors.js';
 import { DEFAULT_PORTS, MAX_ORIGIN_LENGTH, parseOrigin, type TupleOrigin } from './origin.js';
-import type { OriginEntry, OriginFunction } from './types.js';
+import type { OriginFunction } from './types.js';
 
 /** A compiled `scheme://*.domain[:port]` or `scheme://host:*` pattern. */
 export interface OriginPattern {
@@ -39,13 +39,56 @@ export interface OriginMatcher {
  * strangers' sites.
  */
 const SHARED_SUFFIXES: ReadonlySet<string> = new Set([
-  'co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'me.uk', 'com.au', 'net.au', 'org.au', 'co.nz', 'co.jp',
-  'ne.jp', 'co.kr', 'co.in', 'co.za', 'com.br', 'com.cn', 'com.mx', 'com.ar', 'com.tr', 'com.sg',
-  'github.io', 'gitlab.io', 'herokuapp.com', 'vercel.app', 'netlify.app', 'pages.dev', 'workers.dev',
-  'web.app', 'firebaseapp.com', 'appspot.com', 'azurewebsites.net', 'azurestaticapps.net',
-  'cloudfront.net', 'amazonaws.com', 's3.amazonaws.com', 'blogspot.com', 'glitch.me', 'onrender.com',
-  'fly.dev', 'ngrok.io', 'ngrok-free.app', 'ngrok.app', 'repl.co', 'surge.sh', 'trycloudflare.com',
-  'railway.app', 'deno.dev', 'codesandbox.io', 'stackblitz.io', 'webcontainer.io',
+  'co.uk',
+  'org.uk',
+  'ac.uk',
+  'gov.uk',
+  'me.uk',
+  'com.au',
+  'net.au',
+  'org.au',
+  'co.nz',
+  'co.jp',
+  'ne.jp',
+  'co.kr',
+  'co.in',
+  'co.za',
+  'com.br',
+  'com.cn',
+  'com.mx',
+  'com.ar',
+  'com.tr',
+  'com.sg',
+  'github.io',
+  'gitlab.io',
+  'herokuapp.com',
+  'vercel.app',
+  'netlify.app',
+  'pages.dev',
+  'workers.dev',
+  'web.app',
+  'firebaseapp.com',
+  'appspot.com',
+  'azurewebsites.net',
+  'azurestaticapps.net',
+  'cloudfront.net',
+  'amazonaws.com',
+  's3.amazonaws.com',
+  'blogspot.com',
+  'glitch.me',
+  'onrender.com',
+  'fly.dev',
+  'ngrok.io',
+  'ngrok-free.app',
+  'ngrok.app',
+  'repl.co',
+  'surge.sh',
+  'trycloudflare.com',
+  'railway.app',
+  'deno.dev',
+  'codesandbox.io',
+  'stackblitz.io',
+  'webcontainer.io',
 ]);
 
 type Issue = Omit<CorsConfigIssue, 'option' | 'value'>;
@@ -54,7 +97,10 @@ type Diagnosis =
   | { readonly kind: 'pattern'; readonly pattern: OriginPattern }
   | { readonly kind: 'issue'; readonly issue: Issue };
 
-const fail = (code: Issue['code'], message: string): Diagnosis => ({ kind: 'issue', issue: { code, message } });
+const fail = (code: Issue['code'], message: string): Diagnosis => ({
+  kind: 'issue',
+  issue: { code, message },
+});
 
 /** True for hosts that only the local machine can serve: `localhost`, `*.localhost`, loopback IPs. */
 export function isLoopbackHost(host: string): boolean {
@@ -89,11 +135,17 @@ function suggestOrigin(value: string): string {
 /** Validates one configured origin string (exact or pattern) and says what to write instead. */
 export function diagnoseOriginString(value: string): Diagnosis {
   if (value.length > MAX_ORIGIN_LENGTH) {
-    return fail('origin_too_long', `is longer than ${MAX_ORIGIN_LENGTH} characters; no browser sends such an origin.`);
+    return fail(
+      'origin_too_long',
+      `is longer than ${MAX_ORIGIN_LENGTH} characters; no browser sends such an origin.`,
+    );
   }
   if (value.includes(',')) {
     const parts = value.split(',').map((part) => `'${part.trim()}'`);
-    return fail('origin_comma_list', `is a comma-separated list; write an array instead: [${parts.join(', ')}].`);
+    return fail(
+      'origin_comma_list',
+      `is a comma-separated list; write an array instead: [${parts.join(', ')}].`,
+    );
   }
   if (/\s/.test(value)) {
     return fail('origin_whitespace', `contains white space; write '${value.trim()}'.`);
@@ -119,8 +171,14 @@ export function diagnoseOriginString(value: string): Diagnosis {
   if (slash >= 0) {
     const originOnly = suggestOrigin(value);
     return rest.slice(slash) === '/'
-      ? fail('origin_trailing_slash', `ends with '/', which browsers never send; write '${originOnly}'.`)
-      : fail('origin_has_path', `has a path, query or fragment, which an origin never has; write '${originOnly}'.`);
+      ? fail(
+          'origin_trailing_slash',
+          `ends with '/', which browsers never send; write '${originOnly}'.`,
+        )
+      : fail(
+          'origin_has_path',
+          `has a path, query or fragment, which an origin never has; write '${originOnly}'.`,
+        );
   }
   if (authority.includes('@')) {
     return fail(
@@ -148,7 +206,10 @@ function diagnoseAuthority(value: string, scheme: string, authority: string): Di
   if (port !== null) {
     const n = /^\d{1,5}$/.test(port) ? Number(port) : NaN;
     if (!(n >= 0 && n <= 65535) || (port.length > 1 && port.startsWith('0'))) {
-      return fail('origin_invalid_port', `has the port '${port}'; a port is an integer from 0 to 65535 without leading zeros.`);
+      return fail(
+        'origin_invalid_port',
+        `has the port '${port}'; a port is an integer from 0 to 65535 without leading zeros.`,
+      );
     }
     if (DEFAULT_PORTS[scheme] === n) {
       return fail(
@@ -182,9 +243,15 @@ function diagnosePattern(value: string, scheme: string, authority: string): Diag
   }
   let parsedPort: number | null | '*' = null;
   if (port === '*') parsedPort = '*';
-  const probe = parseOrigin(`${scheme}://${base}${port !== null && port !== '*' ? `:${port}` : ''}`);
+  const probe = parseOrigin(
+    `${scheme}://${base}${port !== null && port !== '*' ? `:${port}` : ''}`,
+  );
   if (probe === null || probe.kind !== 'tuple') {
-    const inner = diagnoseAuthority(value, scheme, `${base}${port !== null && port !== '*' ? `:${port}` : ''}`);
+    const inner = diagnoseAuthority(
+      value,
+      scheme,
+      `${base}${port !== null && port !== '*' ? `:${port}` : ''}`,
+    );
     return inner.kind === 'issue' && inner.issue.code !== 'origin_invalid_host'
       ? inner
       : fail('origin_pattern_invalid', `is not a valid pattern; ${usage}.`);
@@ -192,7 +259,10 @@ function diagnosePattern(value: string, scheme: string, authority: string): Diag
   if (parsedPort !== '*') parsedPort = probe.port;
   if (hostSuffix !== null) {
     if (probe.hostKind !== 'domain') {
-      return fail('origin_pattern_invalid', `puts '*.' in front of an IP address; list the addresses instead.`);
+      return fail(
+        'origin_pattern_invalid',
+        `puts '*.' in front of an IP address; list the addresses instead.`,
+      );
     }
     const labels = base.split('.').length;
     if ((labels < 2 && base !== 'localhost') || SHARED_SUFFIXES.has(base)) {
@@ -204,7 +274,13 @@ function diagnosePattern(value: string, scheme: string, authority: string): Diag
   }
   return {
     kind: 'pattern',
-    pattern: Object.freeze({ source: value, scheme, hostSuffix, host: exactHost, port: parsedPort }),
+    pattern: Object.freeze({
+      source: value,
+      scheme,
+      hostSuffix,
+      host: exactHost,
+      port: parsedPort,
+    }),
   };
 }
 
@@ -299,10 +375,7 @@ function scanRegExp(source: string): {
 }
 
 /** Compiles the `origin` option (anything but `'*'`), pushing every problem onto `issues`. */
-export function compileOrigins(
-  option: unknown,
-  issues: CorsConfigIssue[],
-): OriginMatcher {
+export function compileOrigins(option: unknown, issues: CorsConfigIssue[]): OriginMatcher {
   const exact = new Set<string>();
   const patterns: OriginPattern[] = [];
   const regexps: RegExp[] = [];
@@ -328,7 +401,8 @@ export function compileOrigins(
       if (entry === '*') {
         push({
           code: 'origin_wildcard_in_list',
-          message: "'*' cannot be combined with other origins; use origin: '*' alone for a public API, or list origins.",
+          message:
+            "'*' cannot be combined with other origins; use origin: '*' alone for a public API, or list origins.",
         });
         return;
       }
@@ -350,7 +424,12 @@ export function compileOrigins(
       const issue = diagnoseRegExp(entry);
       if (issue !== null) push(issue);
       // g and y make test() stateful through lastIndex; drop them.
-      else regexps.push(/[gy]/.test(entry.flags) ? new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')) : entry);
+      else
+        regexps.push(
+          /[gy]/.test(entry.flags)
+            ? new RegExp(entry.source, entry.flags.replace(/[gy]/g, ''))
+            : entry,
+        );
     } else if (typeof entry === 'function') {
       functions.push(entry as OriginFunction);
       // Any function may return a promise; only an AsyncFunction is known to before it runs.

@@ -69,12 +69,13 @@ export function parseOrigin(value: string): ParsedOrigin | null {
   if (value === 'null') return NULL_ORIGIN;
 
   // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), lower case as browsers serialize it.
-  let i = 0;
+  let i: number;
   const first = value.charCodeAt(0);
   if (!isLowerAlpha(first)) return null;
   for (i = 1; i < length; i++) {
     const code = value.charCodeAt(i);
-    if (isLowerAlpha(code) || isDigit(code) || code === 0x2b || code === 0x2d || code === 0x2e) continue;
+    if (isLowerAlpha(code) || isDigit(code) || code === 0x2b || code === 0x2d || code === 0x2e)
+      continue;
     break;
   }
   // "://"
@@ -247,7 +248,11 @@ function isCanonicalIpv6(value: string, start: number, end: number): boolean {
   if (compressAt >= 0) {
     const missing = 8 - pieces.length;
     if (missing < 1) return false;
-    address = [...pieces.slice(0, compressAt), ...new Array<number>(missing).fill(0), ...pieces.slice(compressAt)];
+    address = [
+      ...pieces.slice(0, compressAt),
+      ...new Array<number>(missing).fill(0),
+      ...pieces.slice(compressAt),
+    ];
   } else {
     if (pieces.length !== 8) return false;
     address = pieces;
@@ -260,7 +265,7 @@ function serializeIpv6(address: readonly number[]): string {
   // Find the first longest run of zero pieces of length > 1.
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (address[i] !== 0) {
       i++;
       continue;

@@ -7,7 +7,7 @@ import { CorsConfigError, describeValue, type CorsConfigIssue } from './errors.j
 import { compileOrigins, type OriginMatcher } from './origin-config.js';
 import { FORBIDDEN_METHODS, NORMALIZED_METHODS, isToken, splitList } from './tokens.js';
 import type {
-  CorsDecision,
+  CheckedCorsOptions,
   CorsOptions,
   CorsPolicy,
   CredentialsFunction,
@@ -17,7 +17,14 @@ import type {
 } from './types.js';
 
 /** Methods allowed when `methods` is not given: the same on every adapter. */
-export const DEFAULT_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE']);
+export const DEFAULT_METHODS: readonly string[] = Object.freeze([
+  'GET',
+  'HEAD',
+  'PUT',
+  'PATCH',
+  'POST',
+  'DELETE',
+]);
 
 /** The largest `maxAge` accepted: Firefox's cap. Chromium caps at 7200. */
 export const MAX_MAX_AGE = 86400;
@@ -45,22 +52,30 @@ const FOREIGN_OPTIONS: Readonly<Record<string, string>> = {
   headers: "write 'allowedHeaders'.",
   maxage: "write 'maxAge'.",
   privateNetworkAccess: "write 'allowPrivateNetwork'.",
-  strictPreflight: 'preflights are always checked strictly, as the Fetch Standard requires; remove it.',
+  strictPreflight:
+    'preflights are always checked strictly, as the Fetch Standard requires; remove it.',
   keepHeadersOnError: 'CORS headers are always kept on error responses; remove it.',
   secureContext:
     'set Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy yourself; they are not CORS headers. Remove it.',
-  delegator: 'pass a function as `origin` or `credentials`, or give the route its own policy. Remove it.',
+  delegator:
+    'pass a function as `origin` or `credentials`, or give the route its own policy. Remove it.',
   cacheControl: 'set Cache-Control on preflights yourself if you need it; remove it.',
   hook: 'this is an option of the @cors/fastify plugin, not of the policy; pass it to the plugin.',
-  hideOptionsRoute: 'this is an option of the @cors/fastify plugin, not of the policy; pass it to the plugin.',
-  logLevel: 'this is an option of the @cors/fastify plugin, not of the policy; pass it to the plugin.',
+  hideOptionsRoute:
+    'this is an option of the @cors/fastify plugin, not of the policy; pass it to the plugin.',
+  logLevel:
+    'this is an option of the @cors/fastify plugin, not of the policy; pass it to the plugin.',
 };
 
 const POLICY_BRAND = Symbol.for('@cors/core.policy');
 
 /** True for a policy made by `createCorsPolicy` (of any copy of this package). */
 export function isCorsPolicy(value: unknown): value is CorsPolicy {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[POLICY_BRAND] === true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[POLICY_BRAND] === true
+  );
 }
 
 /**
@@ -71,7 +86,9 @@ export function isCorsPolicy(value: unknown): value is CorsPolicy {
  * const policy = createCorsPolicy({ origin: ['https://app.example.com'], credentials: true });
  * const decision = policy.decide({ method: 'GET', origin: 'https://app.example.com' });
  */
-export function createCorsPolicy<const O extends CorsOptions>(options: O): CorsPolicy<DecisionFor<O>> {
+export function createCorsPolicy<const O extends CorsOptions>(
+  options: O & CheckedCorsOptions<O>,
+): CorsPolicy<DecisionFor<O>> {
   const issues: CorsConfigIssue[] = [];
   const compiled = compile(options, issues);
   if (issues.length > 0 || compiled === null) throw new CorsConfigError(issues);
@@ -106,9 +123,24 @@ function compile(options: unknown, issues: CorsConfigIssue[]): CompiledPolicy | 
     });
   }
 
-  const dangerouslyAllowInsecureOrigins = readBoolean(o, 'dangerouslyAllowInsecureOrigins', 'dangerously_allow_insecure_origins_invalid_type', issues);
-  const preflightContinue = readBoolean(o, 'preflightContinue', 'preflight_continue_invalid_type', issues);
-  const allowPrivateNetwork = readBoolean(o, 'allowPrivateNetwork', 'allow_private_network_invalid_type', issues);
+  const dangerouslyAllowInsecureOrigins = readBoolean(
+    o,
+    'dangerouslyAllowInsecureOrigins',
+    'dangerously_allow_insecure_origins_invalid_type',
+    issues,
+  );
+  const preflightContinue = readBoolean(
+    o,
+    'preflightContinue',
+    'preflight_continue_invalid_type',
+    issues,
+  );
+  const allowPrivateNetwork = readBoolean(
+    o,
+    'allowPrivateNetwork',
+    'allow_private_network_invalid_type',
+    issues,
+  );
 
   // origin
   let wildcard = false;
@@ -188,8 +220,12 @@ function compile(options: unknown, issues: CorsConfigIssue[]): CompiledPolicy | 
 
   // Combinations that browsers refuse or that would expose credentialed responses.
   if (withCredentials) {
-    const refuse = (code: CorsConfigIssue['code'], option: string, value: unknown, message: string) =>
-      issues.push({ code, option, value, message });
+    const refuse = (
+      code: CorsConfigIssue['code'],
+      option: string,
+      value: unknown,
+      message: string,
+    ) => issues.push({ code, option, value, message });
     if (wildcard) {
       refuse(
         'credentials_with_wildcard_origin',
@@ -244,14 +280,19 @@ function compile(options: unknown, issues: CorsConfigIssue[]): CompiledPolicy | 
       code: 'private_network_with_wildcard_origin',
       option: 'allowPrivateNetwork',
       value: true,
-      message: "needs specific origins: Private Network Access is never granted to origin: '*'. List the origins.",
+      message:
+        "needs specific origins: Private Network Access is never granted to origin: '*'. List the origins.",
     });
   }
 
   if (issues.length > 0) return null;
 
   const normalized: NormalizedCorsOptions = Object.freeze({
-    origin: wildcard ? '*' : Object.freeze(Array.isArray(o.origin) ? [...(o.origin as OriginEntry[])] : [o.origin as OriginEntry]),
+    origin: wildcard
+      ? '*'
+      : Object.freeze(
+          Array.isArray(o.origin) ? [...(o.origin as OriginEntry[])] : [o.origin as OriginEntry],
+        ),
     credentials,
     methods: methods === '*' ? '*' : Object.freeze([...(methods ?? DEFAULT_METHODS)]),
     allowedHeaders: allowedHeaders === null ? 'reflect' : Object.freeze([...allowedHeaders]),
@@ -279,7 +320,12 @@ function readBoolean(
   const value = o[option];
   if (value === undefined) return false;
   if (typeof value === 'boolean') return value;
-  issues.push({ code, option, value, message: `must be true or false; got ${describeValue(value)}.` });
+  issues.push({
+    code,
+    option,
+    value,
+    message: `must be true or false; got ${describeValue(value)}.`,
+  });
   return false;
 }
 

@@ -68,10 +68,9 @@ export type RequestHeadersParse =
 
 const TOO_LARGE: RequestHeadersParse = Object.freeze({ ok: false, problem: 'too-large' });
 const MALFORMED: RequestHeadersParse = Object.freeze({ ok: false, problem: 'malformed' });
-const NONE: RequestHeadersParse = Object.freeze({ ok: true, names: Object.freeze([]), canonical: true });
 
 /**
- * Parses `Access-Control-Request-Headers` into lower-case names in one pass.
+ * Parses a non-empty `Access-Control-Request-Headers` into lower-case names in one pass.
  *
  * Browsers send the names lower-cased, sorted and joined by `,` without spaces (Fetch, "CORS-unsafe
  * request-header names"); other clients may add optional white space around commas, which is
@@ -81,7 +80,6 @@ const NONE: RequestHeadersParse = Object.freeze({ ok: true, names: Object.freeze
  */
 export function parseRequestHeaders(value: string): RequestHeadersParse {
   const length = value.length;
-  if (length === 0) return NONE;
   if (length > MAX_REQUEST_HEADERS_LENGTH) return TOO_LARGE;
   const names: string[] = [];
   let canonical = true;

@@ -63,7 +63,10 @@ export interface CorsDecision {
 export type OriginFunction = (origin: string, request: CorsRequest) => boolean | Promise<boolean>;
 
 /** Decides whether to allow credentials for an allowed origin. */
-export type CredentialsFunction = (origin: string, request: CorsRequest) => boolean | Promise<boolean>;
+export type CredentialsFunction = (
+  origin: string,
+  request: CorsRequest,
+) => boolean | Promise<boolean>;
 
 /**
  * One allowed origin:
@@ -156,8 +159,24 @@ export interface CorsSpecificOptions extends CorsCommonOptions {
 /** Options of {@link createCorsPolicy}. */
 export type CorsOptions = CorsWildcardOptions | CorsSpecificOptions;
 
+/**
+ * Compile-time checks of combinations a plain type cannot rule out (`'*'` is also a `string`):
+ * `createCorsPolicy({ origin: '*', credentials: true })` does not type-check.
+ */
+export type CheckedCorsOptions<O> = O extends { origin: '*' }
+  ? O extends { credentials: true | ((...args: never[]) => unknown) }
+    ? { credentials: "credentials cannot go with origin '*': list the origins instead" }
+    : O extends { allowPrivateNetwork: true }
+      ? { allowPrivateNetwork: "allowPrivateNetwork needs specific origins, not '*'" }
+      : unknown
+  : unknown;
+
 /** True when `F` may return a promise. */
-type MayBeAsync<F> = F extends (...args: never[]) => infer R ? (Promise<boolean> extends R ? true : false) : false;
+type MayBeAsync<F> = F extends (...args: never[]) => infer R
+  ? Promise<boolean> extends R
+    ? true
+    : false
+  : false;
 type EntryMayBeAsync<E> = E extends readonly (infer I)[] ? MayBeAsync<I> : MayBeAsync<E>;
 
 /** `CorsDecision`, or a promise of one when an option given is an async function. */
@@ -168,7 +187,9 @@ export type DecisionFor<O> = O extends { origin: infer Or; credentials?: infer C
   : CorsDecision | Promise<CorsDecision>;
 
 /** A compiled policy. Create it once, at start-up, and call `decide` per request. */
-export interface CorsPolicy<D extends CorsDecision | Promise<CorsDecision> = CorsDecision | Promise<CorsDecision>> {
+export interface CorsPolicy<
+  D extends CorsDecision | Promise<CorsDecision> = CorsDecision | Promise<CorsDecision>,
+> {
   /** Decides a request. Synchronous unless an option is an async function. */
   decide(request: CorsRequest): D;
   /** True when `decide` may return a promise. */

@@ -3,7 +3,9 @@ import { createCorsPolicy, type CorsDecision } from '../src/index.js';
 import { specPolicies, specVectors } from './vectors.js';
 
 describe('spec vectors (the table every adapter replays)', () => {
-  const policies = new Map(Object.entries(specPolicies).map(([name, options]) => [name, createCorsPolicy(options)]));
+  const policies = new Map(
+    Object.entries(specPolicies).map(([name, options]) => [name, createCorsPolicy(options)]),
+  );
 
   it('has vectors for every policy it defines', () => {
     const used = new Set(specVectors.map((vector) => vector.policy));

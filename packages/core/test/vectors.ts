@@ -9,7 +9,10 @@ export interface SpecVector {
   readonly name: string;
   readonly policy: string;
   readonly request: CorsRequest;
-  readonly expect: Pick<CorsDecision, 'kind' | 'allowed' | 'reason' | 'headers' | 'vary' | 'end' | 'status'>;
+  readonly expect: Pick<
+    CorsDecision,
+    'kind' | 'allowed' | 'reason' | 'headers' | 'vary' | 'end' | 'status'
+  >;
 }
 
 export const specPolicies = data.policies as unknown as Readonly<Record<string, CorsOptions>>;

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import {
+  appendVary,
+  applyCorsHeaders,
+  corsRequestFromHeaders,
+  createCorsPolicy,
+  type CorsDecision,
+} from '../src/index.js';
+
+describe('appendVary', () => {
+  it.each([
+    [undefined, 'Origin', 'Origin'],
+    ['', 'Origin', 'Origin'],
+    ['Accept-Encoding', 'Origin', 'Accept-Encoding, Origin'],
+    ['origin', 'Origin', 'origin'],
+    [
+      'Accept-Encoding, ORIGIN',
+      'Origin, Access-Control-Request-Method',
+      'Accept-Encoding, ORIGIN, Access-Control-Request-Method',
+    ],
+    ['*', 'Origin', '*'],
+    ['Accept, *', 'Origin', '*'],
+    ['Accept', '*', '*'],
+    ['Accept', '', 'Accept'],
+    [undefined, '', ''],
+    ['Accept,,Accept', 'Origin', 'Accept, Origin'],
+    ['  Accept  ', 'accept', 'Accept'],
+    [undefined, 'Origin, origin', 'Origin'],
+    ['Accept', 'Origin,', 'Accept, Origin'],
+  ])('merges %j with %j into %j', (existing, tokens, expected) => {
+    expect(appendVary(existing, tokens)).toBe(expected);
+  });
+});
+
+describe('applyCorsHeaders', () => {
+  class FakeHeaders {
+    readonly map = new Map<string, string>();
+    get(name: string) {
+      return this.map.get(name.toLowerCase()) ?? null;
+    }
+    set(name: string, value: string) {
+      this.map.set(name.toLowerCase(), value);
+    }
+  }
+
+  it('sets the CORS headers and merges Vary with what is there', () => {
+    const headers = new FakeHeaders();
+    headers.set('Vary', 'Accept-Encoding');
+    const policy = createCorsPolicy({ origin: ['https://a.example'], credentials: true });
+    const decision = policy.decide({ method: 'GET', origin: 'https://a.example' }) as CorsDecision;
+    expect(applyCorsHeaders(headers, decision)).toBe(headers);
+    expect(Object.fromEntries(headers.map)).toEqual({
+      vary: 'Accept-Encoding, Origin',
+      'access-control-allow-origin': 'https://a.example',
+      'access-control-allow-credentials': 'true',
+    });
+  });
+
+  it('sets Vary when the response has none', () => {
+    const headers = new FakeHeaders();
+    applyCorsHeaders(
+      headers,
+      createCorsPolicy({ origin: ['https://a.example'] }).decide({ method: 'GET' }) as CorsDecision,
+    );
+    expect(headers.get('vary')).toBe('Origin');
+  });
+
+  it('leaves Vary alone when the decision adds none', () => {
+    const headers = new FakeHeaders();
+    applyCorsHeaders(
+      headers,
+      createCorsPolicy({ origin: '*' }).decide({ method: 'GET' }) as CorsDecision,
+    );
+    expect(headers.get('vary')).toBeNull();
+    expect(headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('reads the four request headers from a Fetch-style Headers', () => {
+    const headers = new FakeHeaders();
+    headers.set('Origin', 'https://a.example');
+    headers.set('Access-Control-Request-Method', 'PUT');
+    expect(corsRequestFromHeaders('OPTIONS', headers)).toEqual({
+      method: 'OPTIONS',
+      origin: 'https://a.example',
+      requestMethod: 'PUT',
+      requestHeaders: null,
+      requestPrivateNetwork: null,
+    });
+  });
+});
