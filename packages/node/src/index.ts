@@ -54,7 +54,11 @@ export type CorsNextFunction = (error?: unknown) => void;
  * A Connect-style middleware, accepted by `http.createServer` handlers, Connect, and `app.use` /
  * `router.use` of Express 4 and 5.
  */
-export type CorsMiddleware = (req: IncomingMessage, res: ServerResponse, next?: CorsNextFunction) => void;
+export type CorsMiddleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: CorsNextFunction,
+) => void;
 
 /**
  * Creates a CORS middleware. The options are validated once, here: a mistake throws a
@@ -78,7 +82,10 @@ export type CorsMiddleware = (req: IncomingMessage, res: ServerResponse, next?: 
  */
 export function cors(options: NodeCorsOptions): CorsMiddleware;
 export function cors(policy: CorsPolicy, adapterOptions?: NodeCorsAdapterOptions): CorsMiddleware;
-export function cors(options: NodeCorsOptions | CorsPolicy, adapterOptions?: NodeCorsAdapterOptions): CorsMiddleware {
+export function cors(
+  options: NodeCorsOptions | CorsPolicy,
+  adapterOptions?: NodeCorsAdapterOptions,
+): CorsMiddleware {
   let policy: CorsPolicy;
   let onDecision: CorsDecisionListener | undefined;
   if (isCorsPolicy(options)) {
@@ -173,12 +180,18 @@ export function handleCors(
 
 function checkListener(onDecision: unknown): void {
   if (onDecision !== undefined && typeof onDecision !== 'function') {
-    throw new TypeError(`onDecision must be a function (decision, req) => void; got ${typeof onDecision}.`);
+    throw new TypeError(
+      `onDecision must be a function (decision, req) => void; got ${typeof onDecision}.`,
+    );
   }
 }
 
 function isThenable(value: unknown): value is PromiseLike<CorsDecision> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function run(
@@ -189,7 +202,8 @@ function run(
 ): boolean | Promise<boolean> {
   const decision = policy.decide(readCorsRequest(req));
   // Async only when the user gave a function that returns a promise (the core's rule).
-  if (isThenable(decision)) return Promise.resolve(decision).then((d) => finish(req, res, d, onDecision));
+  if (isThenable(decision))
+    return Promise.resolve(decision).then((d) => finish(req, res, d, onDecision));
   return finish(req, res, decision, onDecision);
 }
 
@@ -205,7 +219,8 @@ function finish(
   if (res.headersSent) return true;
   const headers = decision.headers;
   for (const name in headers) res.setHeader(name, headers[name as keyof typeof headers] as string);
-  if (decision.vary !== '') res.setHeader('vary', appendVary(headerString(res.getHeader('vary')), decision.vary));
+  if (decision.vary !== '')
+    res.setHeader('vary', appendVary(headerString(res.getHeader('vary')), decision.vary));
   if (!decision.end) return false;
   res.statusCode = decision.status as number;
   res.setHeader('content-length', '0');

@@ -12,7 +12,9 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => close(server)));
 });
 
-async function serve(listener: (req: IncomingMessage, res: ServerResponse) => void): Promise<number> {
+async function serve(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<number> {
   const { server, port } = await listen(listener);
   servers.push(server);
   return port;
@@ -86,7 +88,10 @@ describe('handleCors on a bare http.createServer', () => {
 
   it('answers a preflight from a refused origin with 403 and no CORS headers', async () => {
     const { port, routeCalls } = await server();
-    const reply = await send(port, 'OPTIONS', '/x', { origin: EVIL, 'access-control-request-method': 'PUT' });
+    const reply = await send(port, 'OPTIONS', '/x', {
+      origin: EVIL,
+      'access-control-request-method': 'PUT',
+    });
     expect(reply.status).toBe(403);
     expect(reply.body).toBe('');
     expect(corsHeaders(reply)).toEqual({});
@@ -96,21 +101,28 @@ describe('handleCors on a bare http.createServer', () => {
   it('refuses an Origin header sent on two lines, even when the first line is allowed', async () => {
     const decisions: CorsDecision[] = [];
     const port = await serve((req, res) => {
-      if (handleCors(req, res, policy, { onDecision: (decision) => decisions.push(decision) })) return;
+      if (handleCors(req, res, policy, { onDecision: (decision) => decisions.push(decision) }))
+        return;
       route(res);
     });
     const reply = await send(port, 'GET', '/x', { origin: [APP, EVIL] });
     expect(corsHeaders(reply)).toEqual({});
     expect(decisions.map((decision) => decision.reason)).toEqual(['origin-malformed']);
 
-    const preflight = await send(port, 'OPTIONS', '/x', { origin: [APP, APP], 'access-control-request-method': 'PUT' });
+    const preflight = await send(port, 'OPTIONS', '/x', {
+      origin: [APP, APP],
+      'access-control-request-method': 'PUT',
+    });
     expect(preflight.status).toBe(403);
     expect(corsHeaders(preflight)).toEqual({});
   });
 
   it('refuses Access-Control-Request-Method sent on two lines', async () => {
     const { port } = await server();
-    const reply = await send(port, 'OPTIONS', '/x', { origin: APP, 'access-control-request-method': ['PUT', 'GET'] });
+    const reply = await send(port, 'OPTIONS', '/x', {
+      origin: APP,
+      'access-control-request-method': ['PUT', 'GET'],
+    });
     expect(reply.status).toBe(204);
     expect(reply.headers['access-control-allow-methods']).toBeUndefined();
   });
@@ -123,7 +135,10 @@ describe('handleCors on a bare http.createServer', () => {
     });
     const reply = await send(port, 'GET', '/x', { origin: APP });
     expect(reply.headers.vary).toBe('Accept-Encoding, Origin');
-    const preflight = await send(port, 'OPTIONS', '/x', { origin: APP, 'access-control-request-method': 'PUT' });
+    const preflight = await send(port, 'OPTIONS', '/x', {
+      origin: APP,
+      'access-control-request-method': 'PUT',
+    });
     expect(preflight.headers.vary).toBe(
       'Accept-Encoding, Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
     );
@@ -166,7 +181,10 @@ describe('handleCors on a bare http.createServer', () => {
       results.push(stop);
       res.end('answer');
     });
-    const reply = await send(port, 'OPTIONS', '/x', { origin: APP, 'access-control-request-method': 'PUT' });
+    const reply = await send(port, 'OPTIONS', '/x', {
+      origin: APP,
+      'access-control-request-method': 'PUT',
+    });
     expect(reply.status).toBe(202);
     expect(reply.body).toBe('early answer');
     expect(corsHeaders(reply)).toEqual({});
@@ -202,7 +220,11 @@ describe('handleCors on a bare http.createServer', () => {
 
   it('refuses options where a policy is needed, so nothing is compiled per request', () => {
     expect(() =>
-      handleCors({} as IncomingMessage, {} as ServerResponse, { origin: APP } as unknown as typeof policy),
+      handleCors(
+        {} as IncomingMessage,
+        {} as ServerResponse,
+        { origin: APP } as unknown as typeof policy,
+      ),
     ).toThrow(/createCorsPolicy/);
   });
 
@@ -217,7 +239,10 @@ describe('handleCors on a bare http.createServer', () => {
 
 describe('handleCors with async origin and credentials functions', () => {
   it('returns a promise that resolves after the headers are set, and the route runs after await', async () => {
-    const policy = createCorsPolicy({ origin: async (origin: string) => origin === APP, credentials: true });
+    const policy = createCorsPolicy({
+      origin: async (origin: string) => origin === APP,
+      credentials: true,
+    });
     const port = await serve(async (req, res) => {
       const pending = handleCors(req, res, policy);
       expect(pending).toBeInstanceOf(Promise);
@@ -233,7 +258,10 @@ describe('handleCors with async origin and credentials functions', () => {
     const refused = await send(port, 'GET', '/x', { origin: EVIL });
     expect(refused.body).toBe('route');
     expect(corsHeaders(refused)).toEqual({});
-    const preflight = await send(port, 'OPTIONS', '/x', { origin: APP, 'access-control-request-method': 'PUT' });
+    const preflight = await send(port, 'OPTIONS', '/x', {
+      origin: APP,
+      'access-control-request-method': 'PUT',
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.body).toBe('');
   });
@@ -261,7 +289,10 @@ describe('handleCors with async origin and credentials functions', () => {
   });
 
   it('rejects when the credentials function rejects', async () => {
-    const policy = createCorsPolicy({ origin: [APP], credentials: () => Promise.reject(new Error('no session store')) });
+    const policy = createCorsPolicy({
+      origin: [APP],
+      credentials: () => Promise.reject(new Error('no session store')),
+    });
     const port = await serve(async (req, res) => {
       try {
         if (await handleCors(req, res, policy)) return;
@@ -279,7 +310,9 @@ describe('handleCors with async origin and credentials functions', () => {
   it('does not write to a response that another handler sent while the origin function ran', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const policy = createCorsPolicy({ origin: async (origin: string) => (await gate, origin === APP) });
+    const policy = createCorsPolicy({
+      origin: async (origin: string) => (await gate, origin === APP),
+    });
     const outcomes: boolean[] = [];
     const port = await serve(async (req, res) => {
       const pending = handleCors(req, res, policy);
@@ -309,7 +342,10 @@ describe('the middleware on a bare http.createServer', () => {
     const reply = await send(port, 'GET', '/x', { origin: APP });
     expect(reply.body).toBe('route');
     expect(nextCalls).toBe(1);
-    const preflight = await send(port, 'OPTIONS', '/x', { origin: APP, 'access-control-request-method': 'PUT' });
+    const preflight = await send(port, 'OPTIONS', '/x', {
+      origin: APP,
+      'access-control-request-method': 'PUT',
+    });
     expect(preflight.status).toBe(204);
     expect(nextCalls).toBe(1);
   });
@@ -374,7 +410,10 @@ describe('the middleware on a bare http.createServer', () => {
     const reply = await send(port, 'GET', '/x', { origin: APP });
     expect(reply.body).toBe('route');
     expect(reply.headers['access-control-allow-origin']).toBe(APP);
-    const preflight = await send(port, 'OPTIONS', '/x', { origin: APP, 'access-control-request-method': 'PUT' });
+    const preflight = await send(port, 'OPTIONS', '/x', {
+      origin: APP,
+      'access-control-request-method': 'PUT',
+    });
     expect(preflight.status).toBe(204);
   });
 
