@@ -1,0 +1,54 @@
+import type { Server } from 'node:http';
+import express5 from 'express';
+import express4 from 'express4';
+import { cors } from '@cors/node';
+import { cookieValue, countRequests, listen, running } from './server.js';
+import { BoomError, DEFAULT_STRICT, type AdapterApp } from './types.js';
+
+type Express = typeof express5;
+
+function expressApp(name: string, express: Express): AdapterApp {
+  return {
+    name,
+    async start({ policy, strict = DEFAULT_STRICT }) {
+      const app = express();
+      // Per-router policy: the stricter router is mounted first and owns /strict, preflights included.
+      const strictRouter = express.Router();
+      strictRouter.use(cors(strict));
+      strictRouter.get('/hello', (_req, res) => void res.json({ adapter: name, message: 'hello' }));
+      strictRouter.put('/hello', (_req, res) => void res.json({ adapter: name, message: 'hello' }));
+      app.use('/strict', strictRouter);
+
+      app.use(cors(policy));
+      app.all('/vector', (_req, res) => void res.send('route'));
+      app.get('/api/hello', (_req, res) => void res.json({ adapter: name, message: 'hello' }));
+      app.post('/api/login', (_req, res) => {
+        res.setHeader('set-cookie', `session=${name}; Path=/; SameSite=Lax`);
+        res.status(204).end();
+      });
+      app.get(
+        '/api/me',
+        (req, res) => void res.json({ session: cookieValue(req.headers.cookie, 'session') }),
+      );
+      const item = (req: express5.Request, res: express5.Response) =>
+        void res.json({ method: req.method, custom: req.headers['x-custom'] ?? null });
+      app.put('/api/items/42', item);
+      app.delete('/api/items/42', item);
+      app.get('/api/exposed', (_req, res) => {
+        res.setHeader('x-request-id', '42');
+        res.setHeader('x-hidden', 'secret');
+        res.json({ ok: true });
+      });
+      app.get('/api/boom', () => {
+        throw new BoomError();
+      });
+      const server: Server = (await import('node:http')).createServer(app);
+      const requests = countRequests(server);
+      const port = await listen(server);
+      return running(server, port, requests);
+    },
+  };
+}
+
+export const express5App = expressApp('express5', express5);
+export const express4App = expressApp('express4', express4 as unknown as Express);
