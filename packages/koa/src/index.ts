@@ -59,7 +59,10 @@ export type CorsNext = () => Promise<unknown>;
  *   if (!decision.allowed) console.warn(`CORS ${decision.reason} for ${ctx.method} ${ctx.url}`);
  * }
  */
-export type CorsDecisionListener<Ctx extends CorsContext = CorsContext> = (decision: CorsDecision, ctx: Ctx) => void;
+export type CorsDecisionListener<Ctx extends CorsContext = CorsContext> = (
+  decision: CorsDecision,
+  ctx: Ctx,
+) => void;
 
 /** Options of this adapter, on top of the core's. */
 export interface KoaCorsAdapterOptions<Ctx extends CorsContext = CorsContext> {
@@ -76,10 +79,14 @@ export interface KoaCorsAdapterOptions<Ctx extends CorsContext = CorsContext> {
  * @example
  * { origin: ['https://app.example.com'], credentials: true, onDecision: (d) => metrics.count(d.reason) }
  */
-export type KoaCorsOptions<Ctx extends CorsContext = CorsContext> = CorsOptions & KoaCorsAdapterOptions<Ctx>;
+export type KoaCorsOptions<Ctx extends CorsContext = CorsContext> = CorsOptions &
+  KoaCorsAdapterOptions<Ctx>;
 
 /** A Koa middleware, accepted by `app.use`, `router.use` and route definitions of `@koa/router`. */
-export type CorsMiddleware<Ctx extends CorsContext = CorsContext> = (ctx: Ctx, next: CorsNext) => Promise<void>;
+export type CorsMiddleware<Ctx extends CorsContext = CorsContext> = (
+  ctx: Ctx,
+  next: CorsNext,
+) => Promise<void>;
 
 /**
  * Creates the CORS middleware. The options are validated once, here: a mistake (such as
@@ -106,7 +113,9 @@ export type CorsMiddleware<Ctx extends CorsContext = CorsContext> = (ctx: Ctx, n
  * const app = new Koa();
  * app.use(cors({ origin: ['https://app.example.com'], credentials: true }));
  */
-export function cors<Ctx extends CorsContext = CorsContext>(options: KoaCorsOptions<Ctx>): CorsMiddleware<Ctx>;
+export function cors<Ctx extends CorsContext = CorsContext>(
+  options: KoaCorsOptions<Ctx>,
+): CorsMiddleware<Ctx>;
 export function cors<Ctx extends CorsContext = CorsContext>(
   policy: CorsPolicy,
   adapterOptions?: KoaCorsAdapterOptions<Ctx>,
@@ -127,7 +136,9 @@ export function cors<Ctx extends CorsContext = CorsContext>(
     onDecision = listener ?? adapterOptions?.onDecision;
   }
   if (onDecision !== undefined && typeof onDecision !== 'function') {
-    throw new TypeError(`onDecision must be a function (decision, ctx) => void; got ${typeof onDecision}.`);
+    throw new TypeError(
+      `onDecision must be a function (decision, ctx) => void; got ${typeof onDecision}.`,
+    );
   }
 
   // Marks a context this middleware already handled: with @koa/router the same middleware may be
@@ -173,7 +184,9 @@ export function cors<Ctx extends CorsContext = CorsContext>(
       throw error;
     }
     // A route that set `Vary` itself (`ctx.set('Vary', 'Accept')`) replaced the CORS tokens; a cache
-    // would then serve one origin's answer to another. Merging again is a no-op otherwise.
+    // would then serve one origin's answer to another. Merging again is a no-op otherwise. Only
+    // Vary comes back: it never grants anything, whereas putting back an Access-Control-* header a
+    // later middleware removed could grant what that middleware meant to refuse.
     if (vary !== '' && !ctx.headerSent) mergeVary(ctx, vary);
   };
 }
@@ -206,7 +219,8 @@ function addErrorHeaders(error: unknown, decision: CorsDecision): void {
     for (const name of Object.keys(existing)) {
       const value = (existing as Record<string, unknown>)[name];
       const lower = name.toLowerCase();
-      if (lower === 'vary') vary = vary === undefined ? headerString(value) : `${vary}, ${headerString(value)}`;
+      if (lower === 'vary')
+        vary = vary === undefined ? headerString(value) : `${vary}, ${headerString(value)}`;
       else if (!Object.hasOwn(cors, lower)) merged[name] = value;
     }
   }
@@ -260,5 +274,9 @@ function headerString(value: unknown): string | undefined {
 }
 
 function isThenable(value: unknown): value is PromiseLike<CorsDecision> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

@@ -14,8 +14,11 @@ export interface Reply {
 export type RequestHeaders = Record<string, string | string[]>;
 
 /** Starts `server` (or a server around `listener`) on a free loopback port. */
-export async function listen(serverOrListener: Server | RequestListener): Promise<{ server: Server; port: number }> {
-  const server = typeof serverOrListener === 'function' ? http.createServer(serverOrListener) : serverOrListener;
+export async function listen(
+  serverOrListener: Server | RequestListener,
+): Promise<{ server: Server; port: number }> {
+  const server =
+    typeof serverOrListener === 'function' ? http.createServer(serverOrListener) : serverOrListener;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -30,7 +33,12 @@ export async function close(server: Server | undefined): Promise<void> {
 }
 
 /** One request; no keep-alive, so that closing the server never waits on an idle socket. */
-export function send(port: number, method: string, path: string, headers: RequestHeaders = {}): Promise<Reply> {
+export function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: RequestHeaders = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const request = http.request({ host: '127.0.0.1', port, method, path, agent: false });
     for (const [name, value] of Object.entries(headers)) request.setHeader(name, value);
@@ -39,7 +47,9 @@ export function send(port: number, method: string, path: string, headers: Reques
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode as number, headers: response.headers, body }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode as number, headers: response.headers, body }),
+      );
       response.on('error', reject);
     });
     request.end();

@@ -27,7 +27,11 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
   });
 
   it('sets the CORS headers and Vary on an allowed request and runs the route', async () => {
-    const { app, runs } = appWith({ origin: [APP], credentials: true, exposedHeaders: ['X-Request-Id'] });
+    const { app, runs } = appWith({
+      origin: [APP],
+      credentials: true,
+      exposedHeaders: ['X-Request-Id'],
+    });
     await withServer(app, async (port) => {
       const reply = await send(port, 'GET', '/', { origin: APP });
       expect(reply.status).toBe(200);
@@ -72,7 +76,11 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
         'access-control-allow-headers': 'x-custom',
         'access-control-max-age': '600',
       });
-      expect(varyTokens(reply)).toEqual(['origin', 'access-control-request-method', 'access-control-request-headers']);
+      expect(varyTokens(reply)).toEqual([
+        'origin',
+        'access-control-request-method',
+        'access-control-request-headers',
+      ]);
       expect(runs.count).toBe(0);
     });
   });
@@ -80,7 +88,10 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
   it('answers a preflight with 204 and no body by default (Koa sends no Content-Length on a 204)', async () => {
     const { app, runs } = appWith({ origin: [APP] });
     await withServer(app, async (port) => {
-      const reply = await send(port, 'OPTIONS', '/', { origin: APP, 'access-control-request-method': 'PUT' });
+      const reply = await send(port, 'OPTIONS', '/', {
+        origin: APP,
+        'access-control-request-method': 'PUT',
+      });
       expect(reply.status).toBe(204);
       expect(reply.body).toBe('');
       // RFC 9110 §8.6: a 204 never carries Content-Length; Koa strips it, and no body follows anyway.
@@ -93,7 +104,10 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
   it('refuses a preflight from a disallowed origin with 403, Content-Length 0 and no CORS headers', async () => {
     const { app, runs } = appWith({ origin: [APP] });
     await withServer(app, async (port) => {
-      const reply = await send(port, 'OPTIONS', '/', { origin: EVIL, 'access-control-request-method': 'PUT' });
+      const reply = await send(port, 'OPTIONS', '/', {
+        origin: EVIL,
+        'access-control-request-method': 'PUT',
+      });
       expect(reply.status).toBe(403);
       expect(reply.body).toBe('');
       expect(reply.headers['content-length']).toBe('0');
@@ -110,7 +124,10 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
     });
     app.use(cors({ origin: [APP] }));
     await withServer(app, async (port) => {
-      const reply = await send(port, 'OPTIONS', '/', { origin: EVIL, 'access-control-request-method': 'PUT' });
+      const reply = await send(port, 'OPTIONS', '/', {
+        origin: EVIL,
+        'access-control-request-method': 'PUT',
+      });
       expect(reply.status).toBe(403);
       expect(reply.body).toBe('');
       expect(reply.headers['content-length']).toBe('0');
@@ -124,7 +141,9 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
       expect(withOrigin.status).toBe(200);
       expect(withOrigin.body).toBe('route');
       expect(corsHeaders(withOrigin)).toEqual({ 'access-control-allow-origin': APP });
-      const withoutOrigin = await send(port, 'OPTIONS', '/', { 'access-control-request-method': 'PUT' });
+      const withoutOrigin = await send(port, 'OPTIONS', '/', {
+        'access-control-request-method': 'PUT',
+      });
       expect(withoutOrigin.body).toBe('route');
       expect(corsHeaders(withoutOrigin)).toEqual({});
       expect(runs.count).toBe(2);
@@ -136,7 +155,10 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
     await withServer(app, async (port) => {
       const reply = await send(port, 'GET', '/', { origin: [APP, EVIL] });
       expect(corsHeaders(reply)).toEqual({});
-      const preflight = await send(port, 'OPTIONS', '/', { origin: [APP, APP], 'access-control-request-method': 'PUT' });
+      const preflight = await send(port, 'OPTIONS', '/', {
+        origin: [APP, APP],
+        'access-control-request-method': 'PUT',
+      });
       expect(preflight.status).toBe(403);
       expect(corsHeaders(preflight)).toEqual({});
     });
@@ -145,7 +167,10 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
   it('refuses a duplicated Access-Control-Request-Method header as malformed', async () => {
     const { app } = appWith({ origin: [APP] });
     await withServer(app, async (port) => {
-      const reply = await send(port, 'OPTIONS', '/', { origin: APP, 'access-control-request-method': ['PUT', 'DELETE'] });
+      const reply = await send(port, 'OPTIONS', '/', {
+        origin: APP,
+        'access-control-request-method': ['PUT', 'DELETE'],
+      });
       expect(reply.headers['access-control-allow-methods']).toBeUndefined();
     });
   });
@@ -163,7 +188,10 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
     await withServer(app, async (port) => {
       const reply = await send(port, 'GET', '/', { origin: APP });
       expect(reply.headers.vary).toBe('Accept-Encoding, origin');
-      const preflight = await send(port, 'OPTIONS', '/', { origin: APP, 'access-control-request-method': 'PUT' });
+      const preflight = await send(port, 'OPTIONS', '/', {
+        origin: APP,
+        'access-control-request-method': 'PUT',
+      });
       expect(preflight.headers.vary).toBe(
         'Accept-Encoding, origin, Access-Control-Request-Method, Access-Control-Request-Headers',
       );
@@ -194,9 +222,13 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
       ctx.body = 'route';
     });
     await withServer(app, async (port) => {
-      expect((await send(port, 'GET', '/adds', { origin: APP })).headers.vary).toBe('Origin, Accept-Language');
+      expect((await send(port, 'GET', '/adds', { origin: APP })).headers.vary).toBe(
+        'Origin, Accept-Language',
+      );
       // A shared cache must not serve this origin's answer to another: Origin comes back.
-      expect((await send(port, 'GET', '/overwrites', { origin: APP })).headers.vary).toBe('Accept, Origin');
+      expect((await send(port, 'GET', '/overwrites', { origin: APP })).headers.vary).toBe(
+        'Accept, Origin',
+      );
     });
   });
 
@@ -222,7 +254,9 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
       await send(port, 'OPTIONS', '/b', { origin: EVIL, 'access-control-request-method': 'PUT' });
       await send(port, 'GET', '/c');
     });
-    expect(seen.map(({ decision, method, url }) => [method, url, decision.kind, decision.reason])).toEqual([
+    expect(
+      seen.map(({ decision, method, url }) => [method, url, decision.kind, decision.reason]),
+    ).toEqual([
       ['GET', '/a?x=1', 'actual', 'allowed'],
       ['OPTIONS', '/b', 'preflight', 'origin-not-allowed'],
       ['GET', '/c', 'not-cors', 'no-origin'],
@@ -275,7 +309,10 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
       expect(allowed.headers['access-control-allow-credentials']).toBe('true');
       const denied = await send(port, 'GET', '/', { origin: EVIL });
       expect(corsHeaders(denied)).toEqual({});
-      const preflight = await send(port, 'OPTIONS', '/', { origin: APP, 'access-control-request-method': 'PUT' });
+      const preflight = await send(port, 'OPTIONS', '/', {
+        origin: APP,
+        'access-control-request-method': 'PUT',
+      });
       expect(preflight.status).toBe(204);
       expect(preflight.headers['access-control-allow-methods']).toBe('PUT');
       expect(runs.count).toBe(2);
@@ -295,11 +332,17 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
       expect(reply.status).toBe(500);
       expect(reply.body).toBe('Internal Server Error');
       expect(corsHeaders(reply)).toEqual({});
-      const preflight = await send(port, 'OPTIONS', '/', { origin: APP, 'access-control-request-method': 'PUT' });
+      const preflight = await send(port, 'OPTIONS', '/', {
+        origin: APP,
+        'access-control-request-method': 'PUT',
+      });
       expect(preflight.status).toBe(500);
     });
     expect(runs.count).toBe(0);
-    expect(errors.map((error) => (error as Error).message)).toEqual(['origin store is down', 'origin store is down']);
+    expect(errors.map((error) => (error as Error).message)).toEqual([
+      'origin store is down',
+      'origin store is down',
+    ]);
   });
 
   it('lets an upstream error handler see a rejected async credentials function', async () => {
@@ -312,7 +355,9 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
         ctx.body = { error: (error as Error).message };
       }
     });
-    app.use(cors({ origin: [APP], credentials: () => Promise.reject(new Error('session store down')) }));
+    app.use(
+      cors({ origin: [APP], credentials: () => Promise.reject(new Error('session store down')) }),
+    );
     await withServer(app, async (port) => {
       const reply = await send(port, 'GET', '/', { origin: APP });
       expect(reply.status).toBe(503);

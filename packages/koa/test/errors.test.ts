@@ -1,0 +1,259 @@
+/**
+ * Koa's default error handling (`ctx.onerror`) removes every header already set and applies only
+ * `err.headers`. These tests pin that the CORS headers still reach error responses, and which order
+ * of `cors()` and an app's own error-handling middleware keeps them.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Context, Next } from 'koa';
+import { cors } from '../src/index.js';
+import { corsHeaders, send } from './http.js';
+import { koaVersions, newApp, withServer, type App } from './versions.js';
+
+const APP = 'https://app.example.com';
+const POLICY = { origin: [APP], credentials: true, exposedHeaders: ['X-Request-Id'] } as const;
+const EXPECTED = {
+  'access-control-allow-origin': APP,
+  'access-control-allow-credentials': 'true',
+  'access-control-expose-headers': 'x-request-id',
+};
+
+class NotAnError {
+  constructor(readonly status: number) {}
+}
+
+/** Routes that fail in every way a Koa app fails. */
+function failingRoutes(ctx: Context): void {
+  switch (ctx.path) {
+    case '/throw-400':
+      ctx.throw(400, 'bad input');
+      break;
+    case '/throw-404':
+      ctx.throw(404);
+      break;
+    case '/exception':
+      throw new TypeError('oops');
+    case '/with-headers':
+      ctx.throw(401, 'login first', {
+        headers: {
+          'WWW-Authenticate': 'Bearer',
+          Vary: 'Authorization, origin',
+          'Access-Control-Allow-Origin': '*',
+        },
+      });
+      break;
+    case '/string':
+      throw 'a string';
+    case '/plain-object':
+      throw new NotAnError(409);
+    case '/fixed-headers': {
+      const error = Object.assign(new Error('fixed'), { status: 418, expose: true });
+      Object.defineProperty(error, 'headers', { value: { 'X-Fixed': 'yes' }, writable: false });
+      throw error;
+    }
+    case '/set-then-throw':
+      ctx.set('X-Request-Id', 'r-1');
+      ctx.vary('Accept-Encoding');
+      throw new Error('after headers');
+    case '/ok':
+      ctx.body = 'ok';
+      break;
+    default:
+    // No body: Koa answers 404 Not Found without an error.
+  }
+}
+
+describe.each(koaVersions)('CORS headers on error responses, $name', ({ Koa }) => {
+  describe('with Koa default error handling', () => {
+    function app(): App {
+      const app = newApp(Koa);
+      app.use(cors(POLICY));
+      app.use(failingRoutes);
+      return app;
+    }
+
+    it('keeps the CORS headers and Vary on ctx.throw(400)', async () => {
+      await withServer(app(), async (port) => {
+        const reply = await send(port, 'GET', '/throw-400', { origin: APP });
+        expect(reply.status).toBe(400);
+        expect(reply.body).toBe('bad input');
+        expect(corsHeaders(reply)).toEqual(EXPECTED);
+        expect(reply.headers.vary).toBe('Origin');
+      });
+    });
+
+    it('keeps the CORS headers on a thrown exception (500)', async () => {
+      await withServer(app(), async (port) => {
+        const reply = await send(port, 'GET', '/exception', { origin: APP });
+        expect(reply.status).toBe(500);
+        expect(reply.body).toBe('Internal Server Error');
+        expect(corsHeaders(reply)).toEqual(EXPECTED);
+        expect(reply.headers.vary).toBe('Origin');
+      });
+    });
+
+    it('keeps the CORS headers on ctx.throw(404) and on an unrouted 404', async () => {
+      await withServer(app(), async (port) => {
+        for (const path of ['/throw-404', '/nowhere']) {
+          const reply = await send(port, 'GET', path, { origin: APP });
+          expect(reply.status).toBe(404);
+          expect(corsHeaders(reply)).toEqual(EXPECTED);
+          expect(reply.headers.vary).toBe('Origin');
+        }
+      });
+    });
+
+    it("merges the error's own headers: keeps them, merges Vary, and CORS values win for CORS names", async () => {
+      await withServer(app(), async (port) => {
+        const reply = await send(port, 'GET', '/with-headers', { origin: APP });
+        expect(reply.status).toBe(401);
+        expect(reply.headers['www-authenticate']).toBe('Bearer');
+        expect(corsHeaders(reply)).toEqual(EXPECTED);
+        expect(reply.headers.vary).toBe('Authorization, origin');
+      });
+    });
+
+    it('drops the headers a failing route set (Koa does) but keeps the CORS ones', async () => {
+      await withServer(app(), async (port) => {
+        const reply = await send(port, 'GET', '/set-then-throw', { origin: APP });
+        expect(reply.status).toBe(500);
+        expect(reply.headers['x-request-id']).toBeUndefined();
+        expect(corsHeaders(reply)).toEqual(EXPECTED);
+        expect(reply.headers.vary).toBe('Origin');
+      });
+    });
+
+    it('keeps Vary on the error response of a disallowed origin, with no CORS headers', async () => {
+      await withServer(app(), async (port) => {
+        const reply = await send(port, 'GET', '/exception', { origin: 'https://evil.example' });
+        expect(reply.status).toBe(500);
+        expect(corsHeaders(reply)).toEqual({});
+        expect(reply.headers.vary).toBe('Origin');
+      });
+    });
+
+    it('keeps Vary on the error response of a request without Origin', async () => {
+      await withServer(app(), async (port) => {
+        const reply = await send(port, 'GET', '/throw-400');
+        expect(corsHeaders(reply)).toEqual({});
+        expect(reply.headers.vary).toBe('Origin');
+      });
+    });
+
+    it('carries the headers on a thrown non-Error object, which Koa replaces (documented limit)', async () => {
+      await withServer(app(), async (port) => {
+        // Koa turns anything that is not an Error into a new Error: headers attached to the thrown
+        // value are lost, and so is its status. Throw Errors (ctx.throw, http-errors).
+        for (const path of ['/string', '/plain-object']) {
+          const reply = await send(port, 'GET', path, { origin: APP });
+          expect(reply.status).toBe(500);
+          expect(corsHeaders(reply)).toEqual({});
+        }
+      });
+    });
+
+    it('leaves an error whose headers cannot be replaced as it is, and still answers', async () => {
+      await withServer(app(), async (port) => {
+        const reply = await send(port, 'GET', '/fixed-headers', { origin: APP });
+        expect(reply.status).toBe(418);
+        expect(reply.body).toBe('fixed');
+        expect(reply.headers['x-fixed']).toBe('yes');
+      });
+    });
+
+    it('is not needed on a success response: the headers stay as set', async () => {
+      await withServer(app(), async (port) => {
+        const reply = await send(port, 'GET', '/ok', { origin: APP });
+        expect(reply.status).toBe(200);
+        expect(corsHeaders(reply)).toEqual(EXPECTED);
+      });
+    });
+  });
+
+  // Two common shapes of an app's error-handling middleware.
+  /** Catches, answers with JSON, and keeps the headers already set (the usual Koa recipe). */
+  async function jsonErrors(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next();
+    } catch (error) {
+      const status = (error as { status?: number }).status ?? 500;
+      ctx.status = status;
+      ctx.body = { error: status < 500 ? (error as Error).message : 'internal' };
+    }
+  }
+  /** Catches and starts the response afresh like Koa's own ctx.onerror: headers cleared, err.headers set. */
+  async function freshErrors(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next();
+    } catch (error) {
+      for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
+      const headers = (error as { headers?: Record<string, string> }).headers ?? {};
+      for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
+      ctx.status = (error as { status?: number }).status ?? 500;
+      ctx.body = { error: 'failed' };
+    }
+  }
+
+  describe.each([
+    { handler: 'a JSON error handler that keeps headers', errorHandler: jsonErrors },
+    {
+      handler: 'an error handler that clears headers and applies err.headers',
+      errorHandler: freshErrors,
+    },
+  ])('with $handler', ({ errorHandler }) => {
+    it('error handler first (outermost), then cors(): keeps the CORS headers', async () => {
+      const app = newApp(Koa);
+      app.use(errorHandler);
+      app.use(cors(POLICY));
+      app.use(failingRoutes);
+      await withServer(app, async (port) => {
+        for (const path of ['/throw-400', '/exception', '/with-headers']) {
+          const reply = await send(port, 'GET', path, { origin: APP });
+          expect(reply.status).toBeGreaterThanOrEqual(400);
+          expect(reply.headers['content-type']).toMatch(/^application\/json/);
+          expect(corsHeaders(reply)).toEqual(EXPECTED);
+          expect(reply.headers.vary?.split(', ').map((token) => token.toLowerCase())).toContain(
+            'origin',
+          );
+        }
+      });
+    });
+
+    it('cors() first (outermost), then the error handler: keeps the headers only if the handler keeps them', async () => {
+      const app = newApp(Koa);
+      app.use(cors(POLICY));
+      app.use(errorHandler);
+      app.use(failingRoutes);
+      await withServer(app, async (port) => {
+        const reply = await send(port, 'GET', '/exception', { origin: APP });
+        expect(reply.status).toBe(500);
+        expect(reply.headers['content-type']).toMatch(/^application\/json/);
+        // The error never reaches cors(), so nothing can go into err.headers: what survives is
+        // what the handler leaves of the headers set before the route ran.
+        expect(corsHeaders(reply)).toEqual(errorHandler === jsonErrors ? EXPECTED : {});
+        // Vary is merged again on the way out of cors(), whatever the handler did.
+        expect(reply.headers.vary).toBe('Origin');
+      });
+    });
+  });
+
+  it('keeps the CORS headers on 405 and 501 thrown by allowedMethods({ throw: true })', async () => {
+    const { Router } = await import('@koa/router');
+    const router = new Router();
+    router.get('/items', (ctx) => {
+      ctx.body = 'items';
+    });
+    const app = newApp(Koa);
+    app.use(cors(POLICY));
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+    await withServer(app, async (port) => {
+      const notAllowed = await send(port, 'DELETE', '/items', { origin: APP });
+      expect(notAllowed.status).toBe(405);
+      expect(corsHeaders(notAllowed)).toEqual(EXPECTED);
+      const notImplemented = await send(port, 'PROPFIND', '/items', { origin: APP });
+      expect(notImplemented.status).toBe(501);
+      expect(corsHeaders(notImplemented)).toEqual(EXPECTED);
+      expect(notImplemented.headers.vary).toBe('Origin');
+    });
+  });
+});
