@@ -13,6 +13,7 @@ import {
   createCorsPolicy,
   isCorsPolicy,
   type CorsDecision,
+  type CorsHeaderName,
   type CorsOptions,
   type CorsPolicy,
   type CorsRequest,
@@ -186,6 +187,17 @@ function checkListener(onDecision: unknown): void {
   }
 }
 
+/** Every response header a decision may set. */
+const CORS_HEADER_NAMES: readonly CorsHeaderName[] = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-allow-private-network',
+  'access-control-expose-headers',
+  'access-control-max-age',
+];
+
 function isThenable(value: unknown): value is PromiseLike<CorsDecision> {
   return (
     typeof value === 'object' &&
@@ -217,6 +229,12 @@ function finish(
   // Someone else already answered (say a timeout middleware, while an async origin function
   // ran): setting headers would throw, and running the route would write twice. Stop here.
   if (res.headersSent) return true;
+  // A policy that ran earlier for this request (say app-wide, before a router's own) allowed it:
+  // this later, more specific decision replaces its CORS headers, so that a refusal here is not
+  // undone by the headers left from there. Allowed decisions always set ACAO, so it is the marker.
+  if (res.hasHeader('access-control-allow-origin')) {
+    for (const name of CORS_HEADER_NAMES) res.removeHeader(name);
+  }
   const headers = decision.headers;
   for (const name in headers) res.setHeader(name, headers[name as keyof typeof headers] as string);
   if (decision.vary !== '')

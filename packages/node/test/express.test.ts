@@ -262,6 +262,25 @@ describe.each(frameworks)('%s', (_name, express) => {
     expect(corsHeaders(outside)).toEqual({});
   });
 
+  it("does not let an app-wide policy's headers survive a router's stricter refusal", async () => {
+    const app = express();
+    app.use(cors({ origin: [APP], credentials: true, exposedHeaders: ['X-Request-Id'] }));
+    const admin = express.Router();
+    admin.use(cors({ origin: [ADMIN] }));
+    admin.get('/data', (_req, res) => {
+      res.send('admin data');
+    });
+    app.use('/admin', admin);
+    const port = await serve(app);
+
+    const refused = await send(port, 'GET', '/admin/data', { origin: APP });
+    expect(refused.body).toBe('admin data');
+    expect(corsHeaders(refused)).toEqual({});
+
+    const allowed = await send(port, 'GET', '/admin/data', { origin: ADMIN });
+    expect(corsHeaders(allowed)).toEqual({ 'access-control-allow-origin': ADMIN });
+  });
+
   it('passes a rejected async origin function to the error handler instead of hanging', async () => {
     const app = appWith({
       origin: async () => {

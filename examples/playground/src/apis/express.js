@@ -1,8 +1,8 @@
 /**
- * The playground API on Express 5: `app.use('/api', cors(...))` for the main policy, and a
- * `/strict` router with its own `cors(...)`. Each policy is mounted on its own paths: two
- * middlewares on one path would both run, and a refusal by the second would not remove the
- * headers the first had set.
+ * The playground API on Express 5: an `/api` router with `cors(...)` for the main policy, and a
+ * `/strict` router with its own `cors(...)`. Each policy is mounted on its own paths: a preflight
+ * is answered by the first CORS middleware that sees it, so an app-wide policy would answer the
+ * preflights of /strict too.
  */
 import express from 'express';
 import { cors } from '@cors/node';
