@@ -1,0 +1,51 @@
+/**
+ * `@Cors()`: a per-controller or per-handler policy. The options are compiled when the decorator
+ * is applied (when the class is defined), so a bad option fails at import time, and requests only
+ * look the compiled policy up.
+ */
+import { SetMetadata } from '@nestjs/common';
+import { compileCors, type CompiledCors, type CorsRouteOptions } from './options.js';
+
+/** The metadata key under which `@Cors()` stores its compiled policy. */
+export const CORS_METADATA = '@cors/nestjs:route';
+
+/** What `@Cors()` stores: a policy, "no CORS", or "the module's policy". */
+export type RouteCorsMetadata =
+  | { readonly kind: 'policy'; readonly cors: CompiledCors }
+  | { readonly kind: 'disabled' }
+  | { readonly kind: 'module' };
+
+const DISABLED: RouteCorsMetadata = Object.freeze({ kind: 'disabled' });
+const MODULE: RouteCorsMetadata = Object.freeze({ kind: 'module' });
+
+/**
+ * Overrides the module's CORS policy for a controller (every route in it) or a handler, for its
+ * actual requests and for the preflights that ask for it. A handler's `@Cors()` wins over its
+ * controller's. Needs `CorsModule` in the application.
+ *
+ * - `@Cors({ origin: [...], ... })` or `@Cors(policy)`: this policy instead of the module's (not
+ *   merged with it). Its decisions go to its own `onDecision`, else to the module's.
+ * - `@Cors(false)`: no CORS headers on these routes, and their preflights are refused with 403.
+ * - `@Cors(true)`: the module's policy (e.g. one public handler in a `@Cors(false)` controller).
+ *
+ * @example
+ * ```ts
+ * @Cors({ origin: ['https://admin.example.com'] })
+ * @Controller('admin')
+ * export class AdminController {
+ *   @Get('stats') stats() {}
+ *   @Cors(false) @Post('purge') purge() {}
+ * }
+ * ```
+ */
+export function Cors(options: CorsRouteOptions): ClassDecorator & MethodDecorator {
+  let metadata: RouteCorsMetadata;
+  if (options === false) metadata = DISABLED;
+  else if (options === true) metadata = MODULE;
+  else
+    metadata = Object.freeze({
+      kind: 'policy',
+      cors: Object.freeze(compileCors(options, '@Cors()')),
+    });
+  return SetMetadata(CORS_METADATA, metadata);
+}

@@ -1,0 +1,29 @@
+/**
+ * @cors/nestjs — CORS for NestJS on Express and Fastify, built on @cors/core: `CorsModule` for the
+ * application's policy and `@Cors()` for a controller's or a handler's, answered identically on
+ * both platforms, before guards, for every route, 404s and errors included.
+ *
+ * @packageDocumentation
+ */
+export {
+  CorsModule,
+  CorsInstaller,
+  CORS_MODULE_OPTIONS,
+  CORS_MODULE_POLICY,
+  ERR_CORS_NEST_DUPLICATE,
+  ERR_CORS_NEST_ENABLE_CORS,
+  ERR_CORS_NEST_PLATFORM,
+} from './module.js';
+export type { CorsModuleForRootAsyncOptions, CorsModuleForRootOptions } from './module.js';
+export { Cors, CORS_METADATA } from './decorator.js';
+export type { RouteCorsMetadata } from './decorator.js';
+export { ERR_CORS_NEST_OPTIONS } from './options.js';
+export type {
+  CompiledCors,
+  CorsAdapterOptions,
+  CorsDecisionListener,
+  CorsModuleOptions,
+  CorsPrebuiltPolicyOptions,
+  CorsRouteOptions,
+} from './options.js';
+export { ERR_CORS_NEST_ROUTE } from './route-table.js';
