@@ -388,6 +388,18 @@ describe('the middleware on a bare http.createServer', () => {
     expect(reply.body).toBe('');
   });
 
+  it('ends a response already under way when there is no next and the origin function rejects', async () => {
+    const middleware = cors({ origin: async () => Promise.reject(new Error('lookup failed')) });
+    const port = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('partial');
+      middleware(req, res);
+    });
+    const reply = await send(port, 'GET', '/x', { origin: APP });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toBe('partial');
+  });
+
   it('answers 500 itself when there is no next and onDecision throws', async () => {
     const middleware = cors({
       origin: [APP],
