@@ -41,6 +41,11 @@ function failingRoutes(ctx: Context): void {
         },
       });
       break;
+    case '/vary-lines':
+      ctx.throw(406, 'not acceptable', {
+        headers: { Vary: 'Accept', vary: ['Accept-Language', 'accept'] },
+      });
+      break;
     case '/string':
       throw 'a string';
     case '/plain-object':
@@ -109,6 +114,29 @@ describe.each(koaVersions)('CORS headers on error responses, $name', ({ Koa }) =
         expect(reply.headers['www-authenticate']).toBe('Bearer');
         expect(corsHeaders(reply)).toEqual(EXPECTED);
         expect(reply.headers.vary).toBe('Authorization, origin');
+      });
+    });
+
+    it("merges an error's Vary given as several lines or keys into one value", async () => {
+      await withServer(app(), async (port) => {
+        const reply = await send(port, 'GET', '/vary-lines', { origin: APP });
+        expect(reply.status).toBe(406);
+        expect(reply.headers.vary).toBe('Accept, Accept-Language, Origin');
+      });
+    });
+
+    it('keeps the headers of a public policy (*, no Vary) on error responses', async () => {
+      const app = newApp(Koa);
+      app.use(cors({ origin: '*', exposedHeaders: ['X-Total'] }));
+      app.use(failingRoutes);
+      await withServer(app, async (port) => {
+        const reply = await send(port, 'GET', '/throw-400', { origin: APP });
+        expect(reply.status).toBe(400);
+        expect(corsHeaders(reply)).toEqual({
+          'access-control-allow-origin': '*',
+          'access-control-expose-headers': 'x-total',
+        });
+        expect(reply.headers.vary).toBeUndefined();
       });
     });
 

@@ -198,6 +198,38 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
     });
   });
 
+  it('merges Vary with a Vary set upstream as several header lines', async () => {
+    const app = newApp(Koa);
+    app.use(async (ctx, next) => {
+      ctx.res.setHeader('Vary', ['Accept-Encoding', 'Accept-Language']);
+      await next();
+    });
+    app.use(cors({ origin: [APP] }));
+    app.use((ctx) => {
+      ctx.body = 'route';
+    });
+    await withServer(app, async (port) => {
+      const reply = await send(port, 'GET', '/', { origin: APP });
+      expect(reply.headers.vary).toBe('Accept-Encoding, Accept-Language, Origin');
+    });
+  });
+
+  it('leaves a response the route sent itself (ctx.respond = false) alone after next()', async () => {
+    const app = newApp(Koa);
+    app.use(cors({ origin: [APP] }));
+    app.use((ctx) => {
+      ctx.respond = false;
+      ctx.res.setHeader('Vary', 'Accept');
+      ctx.res.end('raw');
+    });
+    await withServer(app, async (port) => {
+      const reply = await send(port, 'GET', '/', { origin: APP });
+      expect(reply.body).toBe('raw');
+      expect(reply.headers['access-control-allow-origin']).toBe(APP);
+      expect(reply.headers.vary).toBe('Accept');
+    });
+  });
+
   it('keeps Vary: * as *', async () => {
     const app = newApp(Koa);
     app.use(async (ctx, next) => {
@@ -290,6 +322,10 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
     expect((error as { issues: unknown[] }).issues.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('refuses missing options at start-up: origin is required, there is no silent default', () => {
+    expect(() => cors(undefined as never)).toThrow(/origin/);
+  });
+
   it('refuses an onDecision that is not a function, and does not pass it to the core', () => {
     expect(() => cors({ origin: [APP], onDecision: 'log' as never })).toThrow(TypeError);
     expect(() => cors({ origin: [APP], onDecision: undefined })).not.toThrow();
@@ -317,6 +353,29 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
       expect(preflight.headers['access-control-allow-methods']).toBe('PUT');
       expect(runs.count).toBe(2);
     });
+  });
+
+  it('stops when the response was sent while an async origin function ran', async () => {
+    const app = newApp(Koa);
+    let routeRuns = 0;
+    app.use(async (ctx, next) => {
+      // Like a timeout middleware: answer now, and let the rest finish in the background.
+      const rest = next();
+      ctx.respond = false;
+      ctx.res.end('timed out');
+      await rest;
+    });
+    app.use(cors({ origin: async (origin: string) => origin === APP }));
+    app.use((ctx) => {
+      routeRuns++;
+      ctx.body = 'route';
+    });
+    await withServer(app, async (port) => {
+      const reply = await send(port, 'GET', '/', { origin: APP });
+      expect(reply.body).toBe('timed out');
+      expect(corsHeaders(reply)).toEqual({});
+    });
+    expect(routeRuns).toBe(0);
   });
 
   it('passes a rejected async origin function to Koa error handling: a 500, never a hang', async () => {
