@@ -323,6 +323,31 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
   // included, a second time for the same request.
   const decided = hook === 'preHandler' ? new WeakSet<FastifyRequest>() : null;
 
+  // Preflights reach every path: routes that declare only GET or POST, and unknown paths. A request
+  // that gets here was not answered by the hook (not a preflight, or `preflightContinue`), so it is
+  // handed to the 404 handler as if this route did not exist. An OPTIONS route the app declared
+  // earlier for the same pattern wins; the hook still answers preflights that reach it.
+  const prefix = fastify.prefix;
+  const catchAllOptions = {
+    // `hide` is read by @fastify/swagger; it is not a validation schema.
+    schema: { hide: hideOptionsRoute } as FastifySchema,
+    config: { [kCatchAll]: true },
+    ...(logLevel === undefined ? {} : { logLevel }),
+  };
+  // [path given to fastify.route, the route's URL]: at the root `*`; under a prefix, the prefix
+  // itself and everything below it (so `/api*` would be wrong: it also matches `/apix`).
+  const base = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  const catchAll: [path: string, url: string][] =
+    prefix === ''
+      ? [['*', '*']]
+      : [
+          ['/*', `${base}/*`],
+          ['/', prefix],
+        ];
+  const catchAllUrls = prefix === '' ? ['*', '/*'] : catchAll.map(([, url]) => url);
+  let conflict: CorsError | undefined;
+  let moved = 0;
+
   fastify.addHook('onRoute', function onRoute(routeOptions) {
     const config = routeOptions.config as unknown as RouteConfig;
     const method = routeOptions.method;
@@ -337,7 +362,12 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
       url.endsWith('*') &&
       (this.hasPlugin('@fastify/cors') || this.hasRequestDecorator('corsPreflightEnabled'))
     ) {
-      throw fastifyCorsConflict();
+      // @fastify/cors registers its catch-all from a callback plugin, where a throw (this one, or
+      // Fastify's duplicated-route error) escapes as an uncaught exception. So its route is moved
+      // out of the way and start-up fails in onReady with an error that says what is wrong.
+      conflict ??= fastifyCorsConflict();
+      if (catchAllUrls.includes(url)) routeOptions.url = `/__cors-fastify-conflict-${++moved}/*`;
+      return;
     }
     let entry: RouteEntry;
     if (config !== undefined && config.cors !== undefined) {
@@ -352,6 +382,10 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
   });
 
   fastify.addHook('onReady', function buildRouteTable(ready) {
+    if (conflict !== undefined) {
+      ready(conflict);
+      return;
+    }
     try {
       routes.build(fastify);
     } catch (error) {
@@ -471,32 +505,15 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
     );
   }
 
-  // Preflights reach every path: routes that declare only GET or POST, and unknown paths. A request
-  // that gets here was not answered by the hook (not a preflight, or `preflightContinue`), so it is
-  // handed to the 404 handler as if this route did not exist. An OPTIONS route the app declared
-  // earlier for the same pattern wins; the hook still answers preflights that reach it.
-  const prefix = fastify.prefix;
-  const catchAll = {
-    // `hide` is read by @fastify/swagger; it is not a validation schema.
-    schema: { hide: hideOptionsRoute } as FastifySchema,
-    config: { [kCatchAll]: true },
-    ...(logLevel === undefined ? {} : { logLevel }),
-  };
-  const urls: [path: string, full: string][] =
-    prefix === ''
-      ? [['*', '*']]
-      : [
-          ['/*', `${prefix.endsWith('/') ? prefix.slice(0, -1) : prefix}/*`],
-          ['/', prefix],
-        ];
   try {
-    for (const [path, full] of urls) {
-      if (fastify.hasRoute({ method: 'OPTIONS', url: full })) continue;
+    for (const [path, url] of catchAll) {
+      // find-my-way stores `*` as `/*`.
+      if (fastify.hasRoute({ method: 'OPTIONS', url: url === '*' ? '/*' : url })) continue;
       fastify.route({
         method: 'OPTIONS',
         url: path,
         prefixTrailingSlash: 'no-slash',
-        ...catchAll,
+        ...catchAllOptions,
         handler: (_request, reply) => {
           reply.callNotFound();
         },

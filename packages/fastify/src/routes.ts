@@ -21,13 +21,13 @@ interface Router {
     path: string,
     options: { constraints?: Record<string, unknown> },
     handler: () => void,
-    store: RouteEntry,
+    store: { readonly entry: RouteEntry },
   ): void;
   find(
     method: string,
     path: string,
     derivedConstraints?: Record<string, unknown>,
-  ): { store: RouteEntry } | null;
+  ): { store: { readonly entry: RouteEntry } } | null;
 }
 
 type RouterFactory = (options: Record<string, unknown>) => Router;
@@ -109,7 +109,10 @@ export function createRouteTable(): RouteTable {
 
   function insert(target: Router, route: RecordedRoute): void {
     try {
-      target.on(route.method, route.url, { constraints: route.constraints }, noop, route.entry);
+      // Boxed: find-my-way stores a missing store as null, which would read as `cors: false`.
+      target.on(route.method, route.url, { constraints: route.constraints }, noop, {
+        entry: route.entry,
+      });
     } catch {
       // Fastify has accepted this route, so the only way to get here is a pattern that differs
       // by a custom constraint this router does not know: the first route wins.
@@ -159,7 +162,7 @@ export function createRouteTable(): RouteTable {
       if (usesHost && host !== undefined) constraints = { host };
       if (usesVersion && version !== undefined) (constraints ??= {}).version = version;
       try {
-        return router.find(method, url, constraints)?.store;
+        return router.find(method, url, constraints)?.store.entry;
       } catch {
         // A path the router cannot decode selects no route; the scope's policy decides.
         return undefined;
