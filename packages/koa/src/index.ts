@@ -13,6 +13,7 @@ import {
   createCorsPolicy,
   isCorsPolicy,
   type CorsDecision,
+  type CorsHeaderName,
   type CorsOptions,
   type CorsPolicy,
   type CorsRequest,
@@ -146,12 +147,14 @@ export function cors<Ctx extends CorsContext = CorsContext>(
   const handled = Symbol('@cors/koa handled');
 
   return async function cors(ctx, next) {
-    const marks = ctx as unknown as Record<symbol, true>;
+    const marks = ctx as unknown as Record<symbol, unknown>;
     if (marks[handled] === true) {
       await next();
       return;
     }
     marks[handled] = true;
+    // This cors() now speaks for the request, even if deciding fails (see the catch below).
+    marks[LAST_DECIDED] = handled;
 
     const pending = policy.decide(readCorsRequest(ctx));
     // Async only when the user gave a function that returns a promise (the core's rule); a
@@ -161,6 +164,12 @@ export function cors<Ctx extends CorsContext = CorsContext>(
     // Someone upstream already answered (say a timeout, while an async origin function ran).
     if (ctx.headerSent) return;
 
+    // A policy that ran earlier for this request (say app-wide, before a router's own) allowed it:
+    // this later, more specific decision replaces its CORS headers, so that a refusal here is not
+    // undone by headers left from there. Allowed decisions always set ACAO, so it is the marker.
+    if (ctx.res.getHeader('access-control-allow-origin') !== undefined) {
+      for (const name of CORS_HEADER_NAMES) ctx.remove(name);
+    }
     const headers = decision.headers;
     for (const name in headers) ctx.set(name, headers[name as keyof typeof headers] as string);
     const vary = decision.vary;
@@ -180,7 +189,9 @@ export function cors<Ctx extends CorsContext = CorsContext>(
     try {
       await next();
     } catch (error) {
-      addErrorHeaders(error, decision);
+      // Only the last cors() that took this request speaks for it: an outer one must not put back
+      // what an inner, more specific policy refused (or failed to decide).
+      if (marks[LAST_DECIDED] === handled) addErrorHeaders(error, decision);
       throw error;
     }
     // A route that set `Vary` itself (`ctx.set('Vary', 'Accept')`) replaced the CORS tokens; a cache
@@ -190,6 +201,20 @@ export function cors<Ctx extends CorsContext = CorsContext>(
     if (vary !== '' && !ctx.headerSent) mergeVary(ctx, vary);
   };
 }
+
+/** On a context: the `handled` mark of the cors() middleware that last took the request. */
+const LAST_DECIDED = Symbol.for('@cors/koa last decided');
+
+/** Every response header a decision may set. */
+const CORS_HEADER_NAMES: readonly CorsHeaderName[] = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-allow-private-network',
+  'access-control-expose-headers',
+  'access-control-max-age',
+];
 
 /**
  * Merges `tokens` into the response's `Vary` with the core's `appendVary` (case-insensitive, no

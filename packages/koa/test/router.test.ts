@@ -194,6 +194,69 @@ describe.each(koaVersions)('@koa/router on $name', ({ Koa }) => {
     });
   });
 
+  it('nested policies: the router policy replaces the app-wide headers, also on errors; the app-wide one answers preflights', async () => {
+    const decisions: string[] = [];
+    const app = newApp(Koa);
+    app.use(
+      cors({
+        origin: [PAGE, ADMIN],
+        credentials: true,
+        onDecision: (d) => decisions.push(`app ${d.reason}`),
+      }),
+    );
+    const admin = new Router({ prefix: '/admin' });
+    admin.use(cors({ origin: [ADMIN], onDecision: (d) => decisions.push(`admin ${d.reason}`) }));
+    admin.get('/stats', (ctx) => {
+      ctx.body = 'stats';
+    });
+    admin.get('/fail', (ctx) => {
+      ctx.throw(400, 'bad');
+    });
+    app.use(admin.routes());
+    await withServer(app, async (port) => {
+      const refused = await send(port, 'GET', '/admin/stats', { origin: PAGE });
+      expect(corsHeaders(refused)).toEqual({});
+      const refusedError = await send(port, 'GET', '/admin/fail', { origin: PAGE });
+      expect(refusedError.status).toBe(400);
+      expect(corsHeaders(refusedError)).toEqual({});
+      expect(refusedError.headers.vary).toBe('Origin');
+      const allowed = await send(port, 'GET', '/admin/stats', { origin: ADMIN });
+      expect(corsHeaders(allowed)).toEqual({ 'access-control-allow-origin': ADMIN });
+      // Preflights never reach the router: the app-wide policy answers them (mount one policy per path).
+      const preflight = await send(port, 'OPTIONS', '/admin/stats', {
+        origin: PAGE,
+        'access-control-request-method': 'GET',
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe(PAGE);
+    });
+    expect(decisions).toEqual([
+      'app allowed',
+      'admin origin-not-allowed',
+      'app allowed',
+      'admin origin-not-allowed',
+      'app allowed',
+      'admin allowed',
+      'app allowed',
+    ]);
+  });
+
+  it('nested policies: an inner policy that fails to decide leaves no outer CORS headers on the error', async () => {
+    const app = newApp(Koa);
+    app.use(cors({ origin: [PAGE] }));
+    const router = new Router();
+    router.use(cors({ origin: () => Promise.reject(new Error('tenant store down')) }));
+    router.get('/x', (ctx) => {
+      ctx.body = 'x';
+    });
+    app.use(router.routes());
+    await withServer(app, async (port) => {
+      const reply = await send(port, 'GET', '/x', { origin: PAGE });
+      expect(reply.status).toBe(500);
+      expect(corsHeaders(reply)).toEqual({});
+    });
+  });
+
   describe('with router.allowedMethods()', () => {
     it('app-wide cors() answers a preflight before allowedMethods can (no Allow header)', async () => {
       const router = new Router();

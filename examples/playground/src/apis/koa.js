@@ -1,8 +1,8 @@
 /**
  * The playground API on Koa 3 with @koa/router: an /api router under the main policy and a /strict
  * router with its own `cors(...)`. Each policy is mounted on its own router, never app-wide as well:
- * two cors() on one path would both run, and a refusal by the inner one would not remove the
- * headers the outer one had set.
+ * an app-wide cors() would answer every preflight before the routers are reached, so the /strict
+ * policy would never see its preflights.
  *
  * @koa/router runs `router.use()` middleware only when a route matches both path and method, and no
  * route here declares OPTIONS; so each router also gets `router.options('/{*path}', c)` with the same
