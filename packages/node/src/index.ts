@@ -240,8 +240,10 @@ function finish(
   if (decision.vary !== '')
     res.setHeader('vary', appendVary(headerString(res.getHeader('vary')), decision.vary));
   if (!decision.end) return false;
-  res.statusCode = decision.status as number;
-  res.setHeader('content-length', '0');
+  const status = decision.status as number;
+  res.statusCode = status;
+  // An empty body, said explicitly; except on 204, where RFC 9110 §8.6 forbids Content-Length.
+  if (status !== 204) res.setHeader('content-length', '0');
   res.end();
   return true;
 }
