@@ -7,7 +7,6 @@
  */
 export {
   CorsModule,
-  CorsInstaller,
   CORS_MODULE_OPTIONS,
   CORS_MODULE_POLICY,
   ERR_CORS_NEST_DUPLICATE,
