@@ -1,5 +1,6 @@
 import { express4App, express5App } from './express.js';
 import { koa2App, koa3App } from './koa.js';
+import { nestExpressApp, nestFastifyApp } from './nest.js';
 import { nodeHttpApp } from './node-http.js';
 import type { AdapterApp } from './types.js';
 
@@ -12,4 +13,6 @@ export const adapterApps: readonly AdapterApp[] = [
   express5App,
   koa2App,
   koa3App,
+  nestExpressApp,
+  nestFastifyApp,
 ];
