@@ -1,0 +1,9 @@
+// The frameworks, in report order. Adding one is one module here and one line below.
+import node from './node.js';
+import express from './express.js';
+import fastify from './fastify.js';
+import koa from './koa.js';
+import nestExpress from './nest-express.js';
+import nestFastify from './nest-fastify.js';
+
+export const FRAMEWORKS = [node, express, fastify, koa, nestExpress, nestFastify];
