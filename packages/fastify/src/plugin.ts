@@ -26,7 +26,11 @@ import {
 } from '@cors/core';
 import { createRouteTable, type RouteEntry } from './routes.js';
 
-/** The request hooks the plugin can run in. */
+/**
+ * The request hooks the plugin can decide in, earliest first. See the README's "Which hook".
+ * @default 'onRequest'
+ * @example { origin: ['https://app.example.com'], hook: 'preHandler' }
+ */
 export type CorsHook = 'onRequest' | 'preParsing' | 'preValidation' | 'preHandler';
 
 /**
@@ -91,9 +95,12 @@ export type FastifyCorsOptions =
   | CorsPolicy;
 
 /**
- * What a route's `config.cors` may be: `false` (no CORS headers on this route, and its preflights
- * are refused), options for the core, or a policy made by `createCorsPolicy`. Absent: the policy
- * given to the plugin.
+ * What a route's `config.cors` may be: `false` (no CORS headers on this route, `onDecision` not
+ * called, and its preflights are refused), options for the core, or a policy made by
+ * `createCorsPolicy`. Absent: the policy given to the plugin.
+ *
+ * @example
+ * app.put('/admin/users/:id', { config: { cors: { origin: ['https://admin.example.com'] } } }, handler);
  */
 export type FastifyRouteCorsConfig = false | CorsOptions | CorsPolicy;
 

@@ -176,6 +176,20 @@ describe.each([
   });
 });
 
+describe('what Fastify answers without running hooks', () => {
+  it('sends its 400 for a malformed URL without CORS headers (documented)', async () => {
+    const app = await buildApp();
+    try {
+      app.get('/files/:name', async () => 'file');
+      const response = await app.inject({ url: '/files/%c0', headers: { origin: APP } });
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('Vary', () => {
   it('merges with a Vary set before the plugin and one set by the handler through appendVary', async () => {
     const app = Fastify();

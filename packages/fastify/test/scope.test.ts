@@ -28,6 +28,16 @@ describe('registered in a scope with a prefix', () => {
         api.get('/', async () => 'api root');
         api.get('/items', async () => 'items');
         api.get('/admin', { config: { cors: { origin: [ADMIN] } } }, async () => 'admin');
+        api.register(
+          async (v2) => {
+            v2.delete(
+              '/items/:id',
+              { config: { cors: { origin: [ADMIN] } } },
+              async () => 'deleted',
+            );
+          },
+          { prefix: '/v2' },
+        );
       },
       { prefix: '/api' },
     );
@@ -77,6 +87,12 @@ describe('registered in a scope with a prefix', () => {
     expect(adminFromAdmin.status).toBe(204);
     const adminFromApp = await preflight(base, '/admin-api/users', APP);
     expect(adminFromApp.status).toBe(403);
+  });
+
+  it('applies the policy of a route declared in a child plugin of the scope to its preflights', async () => {
+    expect((await preflight(base, '/api/v2/items/7', APP, 'DELETE')).status).toBe(403);
+    expect((await preflight(base, '/api/v2/items/7', ADMIN, 'DELETE')).status).toBe(204);
+    expect((await preflight(base, '/api/v2/items/7', APP, 'PUT')).status).toBe(204);
   });
 
   it("applies a route's policy under a prefix, to the prefix root with and without the slash", async () => {
@@ -186,6 +202,28 @@ describe('refuses a second CORS plugin where both would answer the same prefligh
     });
     expect((error as CorsError).code).toBe('ERR_CORS_PLUGIN_OPTIONS');
     expect((error as Error).message).toContain('Register it inside a scope');
+  });
+});
+
+describe('a prefix that ends with a slash', () => {
+  it('answers preflights for the prefix and below', async () => {
+    const app = Fastify();
+    try {
+      app.register(
+        async (api) => {
+          await api.register(corsPlugin, { origin: [APP] });
+          api.get('/items', async () => 'items');
+        },
+        { prefix: '/api/' },
+      );
+      const base = await listen(app);
+      for (const path of ['/api/', '/api/items', '/api/unknown']) {
+        expect((await preflight(base, path, APP)).status, path).toBe(204);
+      }
+      expect((await preflight(base, '/apix', APP)).status).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 });
 

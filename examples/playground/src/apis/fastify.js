@@ -42,11 +42,10 @@ export default {
       reply.header('x-hidden', 'secret');
       return { exposed: 'X-Request-Id' };
     });
-    app.get(
-      '/strict/hello',
-      { config: { cors: strictPolicyOptions() } },
-      async () => ({ adapter: ID, message: 'strict' }),
-    );
+    app.get('/strict/hello', { config: { cors: strictPolicyOptions() } }, async () => ({
+      adapter: ID,
+      message: 'strict',
+    }));
 
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address();
