@@ -1,4 +1,5 @@
 import { express4App, express5App } from './express.js';
+import { fastifyApp } from './fastify.js';
 import { koa2App, koa3App } from './koa.js';
 import { nestExpressApp, nestFastifyApp } from './nest.js';
 import { nodeHttpApp } from './node-http.js';
@@ -11,6 +12,7 @@ export const adapterApps: readonly AdapterApp[] = [
   nodeHttpApp,
   express4App,
   express5App,
+  fastifyApp,
   koa2App,
   koa3App,
   nestExpressApp,
