@@ -91,7 +91,10 @@ function entryMatches(entry: string, value: string, origin: ModelOrigin): boolea
   if (!entry.includes('*')) return entry === value;
   const m = /^([a-z][a-z0-9+.-]*):\/\/(\*\.)?(\[[0-9a-f:]+\]|[^:]+)(?::(\*|[0-9]+))?$/.exec(entry);
   if (m === null) return false;
-  const [, scheme, star, host, port] = m as unknown as [string, string, string?, string, string?];
+  const scheme = m[1] as string;
+  const star = m[2];
+  const host = m[3] as string;
+  const port = m[4];
   if (origin.scheme !== scheme) return false;
   if (port !== '*') {
     const wanted = port === undefined ? null : Number(port);
