@@ -69,7 +69,10 @@ export function rawExchange(port: number, request: Buffer, timeoutMs = 15_000): 
       clearTimeout(timer);
       resolve(parseReply(Buffer.concat(chunks)));
     });
-    socket.end(request);
+    // Write without half-closing: the request says `Connection: close`, so the server closes
+    // after answering. A half-close would read as an aborted request to some servers (nginx
+    // drops its answer to a client that sent FIN).
+    socket.write(request);
   });
 }
 
