@@ -284,20 +284,30 @@ function diagnosePattern(value: string, scheme: string, authority: string): Diag
   };
 }
 
+/** The anchored RegExp to suggest: a whole origin, scheme included, or it could never match. */
+function anchoredSuggestion(source: string): string {
+  let body = source.replace(/^\^/, '').replace(/\$$/, '');
+  if (!/^[a-z([]/.test(body) || !body.includes(':'))
+    body = `https:\\/\\/${body.replace(/^(\\\/)+/, '')}`;
+  return `/^${body}$/`;
+}
+
 /** Problems of a RegExp entry; `null` when it is safe to use. */
 export function diagnoseRegExp(regexp: RegExp): Issue | null {
   const source = regexp.source;
   if (!source.startsWith('^') || !source.endsWith('$') || source.endsWith('\\$')) {
     return {
       code: 'origin_regexp_unanchored',
-      message: `must be anchored with ^ and $, or it matches origins that merely contain the text (e.g. https://example.com.evil.com); write /^${source.replace(/^\^/, '').replace(/\$$/, '')}$/.`,
+      message: `must be anchored with ^ and $, or it matches origins that merely contain the text (e.g. https://example.com.evil.com); write ${anchoredSuggestion(source)}.`,
     };
   }
   const scan = scanRegExp(source);
   if (scan.topLevelAlternation) {
     return {
       code: 'origin_regexp_unanchored',
-      message: `has a top-level '|', so ^ and $ anchor only the first and last alternatives; group them: /^(?:${source.slice(1, -1)})$/.`,
+      message: `has a top-level '|', so ^ and $ anchor only the first and last alternatives; group them: /^(?:${source
+        .slice(1, -1)
+        .replace(/\$\|\^?|\|\^/g, '|')})$/.`,
     };
   }
   if (scan.unescapedDot) {
@@ -444,7 +454,7 @@ export function compileOrigins(option: unknown, issues: CorsConfigIssue[]): Orig
       push({
         code: 'origin_disabled',
         message:
-          'false would turn CORS off; leave this middleware out instead (adapters accept `false` per route), or list the origins that may call you.',
+          'false would turn CORS off; leave this middleware out instead (to turn it off for one route: `config: { cors: false }` on Fastify, `@Cors(false)` on Nest), or list the origins that may call you.',
       });
     } else {
       push({

@@ -60,6 +60,8 @@ const FOREIGN_OPTIONS: Readonly<Record<string, string>> = {
   delegator:
     'pass a function as `origin` or `credentials`, or give the route its own policy. Remove it.',
   cacheControl: 'set Cache-Control on preflights yourself if you need it; remove it.',
+  preflight:
+    'preflights are always answered; to pass allowed preflights on to your routes, write preflightContinue: true. Remove it.',
   hook: 'this is an option of the @cors/fastify plugin, not of the policy; pass it to the plugin.',
   hideOptionsRoute:
     'this is an option of the @cors/fastify plugin, not of the policy; pass it to the plugin.',

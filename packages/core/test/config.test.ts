@@ -158,7 +158,13 @@ describe('origin is required and validated', () => {
   });
 
   it('refuses an unanchored RegExp, which would match https://example.com.evil.com', () => {
-    expect(only({ origin: /example\.com/ }).code).toBe('origin_regexp_unanchored');
+    const issue = only({ origin: /example\.com/ });
+    expect(issue.code).toBe('origin_regexp_unanchored');
+    // The suggestion is a whole origin, scheme included, or it could never match.
+    expect(issue.message).toContain('write /^https:\\/\\/example\\.com$/');
+    expect(only({ origin: /https:\/\/example\.com$/ }).message).toContain(
+      'write /^https:\\/\\/example\\.com$/',
+    );
     expect(only({ origin: /^https:\/\/example\.com/ }).code).toBe('origin_regexp_unanchored');
     expect(only({ origin: /example\.com$/ }).code).toBe('origin_regexp_unanchored');
     expect(only({ origin: /^https:\/\/example\.com\$/ }).code).toBe('origin_regexp_unanchored');
@@ -167,7 +173,13 @@ describe('origin is required and validated', () => {
   it('refuses a top-level alternation that anchors only its ends', () => {
     const issue = only({ origin: /^https:\/\/a\.example\.com|https:\/\/b\.example\.com$/ });
     expect(issue.code).toBe('origin_regexp_unanchored');
-    expect(issue.message).toContain('(?:');
+    expect(issue.message).toContain(
+      '/^(?:https:\\/\\/a\\.example\\.com|https:\\/\\/b\\.example\\.com)$/',
+    );
+    const inner = only({ origin: /^https:\/\/a\.example\.com$|^https:\/\/b\.example\.com$/ });
+    expect(inner.message).toContain(
+      '/^(?:https:\\/\\/a\\.example\\.com|https:\\/\\/b\\.example\\.com)$/',
+    );
   });
 
   it('refuses an unescaped dot, which would let https://appxexample.com in', () => {
@@ -379,6 +391,7 @@ describe('unknown options are refused, with the name to use instead', () => {
     ['keepHeadersOnError', 'always kept'],
     ['hideOptionsRoute', '@cors/fastify'],
     ['origins', "'origin'"],
+    ['preflight', 'preflightContinue'],
   ])('refuses %s and says %s', (option, hint) => {
     const issue = issuesOf({ origin: '*', [option]: 1 }).find((i) => i.code === 'option_unknown');
     expect(issue?.option).toBe(option);
