@@ -264,18 +264,19 @@ async function sampleNs(loop, n) {
   return ((cpuMicros() - start) * 1000) / n;
 }
 
-/** Iterations so that the slowest contender's sample takes about `sampleMs` of CPU. */
-async function calibrate(loops, sampleMs) {
-  let n = 64;
+/**
+ * Iterations so that one sample of `loop` takes about `sampleMs` of CPU. Each contender gets its
+ * own count: a fast contender timed over a few calls (sized for a slow peer) would measure the
+ * clock and the caches the peer just trashed, not itself.
+ */
+async function calibrate(loop, sampleMs) {
+  let n = 16;
   for (;;) {
-    let slowest = 0;
-    for (const loop of loops) {
-      const start = cpuMicros();
-      await loop(n);
-      slowest = Math.max(slowest, cpuMicros() - start);
-    }
-    if (slowest >= 2000 || n >= 1 << 22)
-      return Math.max(1, Math.round((n * sampleMs * 1000) / Math.max(slowest, 1)));
+    const start = cpuMicros();
+    await loop(n);
+    const micros = cpuMicros() - start;
+    if (micros >= 2000 || n >= 1 << 24)
+      return Math.max(1, Math.round((n * sampleMs * 1000) / Math.max(micros, 1)));
     n *= 4;
   }
 }
@@ -336,19 +337,24 @@ async function prepare(framework, scenario, req) {
  * Times one framework's contenders on one scenario. Returns per kind: the cell status, and for
  * timed cells `perCall` (median ns) and `added` ({ median, min, max } ns over the no-op).
  */
-export async function measureInProcess(framework, scenario, { samples, sampleMs }) {
+export async function measureInProcess(framework, scenario, { samples, sampleMs, warmUpMs }) {
   const req = miniRequest(scenario.request);
   const { contenders, cells, observed } = await prepare(framework, scenario, req);
   const shape = framework.inprocess.shape;
   const loops = contenders.map(({ mw }) => compileLoop(shape, mw, req));
-  const n = await calibrate(loops, sampleMs);
-  for (const loop of loops) await loop(n); // warm-up at the measured size
+  const iterations = [];
+  for (const loop of loops) iterations.push(await calibrate(loop, sampleMs));
+  // Warm up for a while: V8 optimises on a background thread, which a busy machine delays.
+  for (let i = 0; i < loops.length; i++) {
+    const end = cpuMicros() + warmUpMs * 1000;
+    while (cpuMicros() < end) await loops[i](iterations[i]);
+  }
   const ns = contenders.map(() => []);
   for (let s = 0; s < samples; s++) {
-    for (let i = 0; i < loops.length; i++) ns[i].push(await sampleNs(loops[i], n));
+    for (let i = 0; i < loops.length; i++) ns[i].push(await sampleNs(loops[i], iterations[i]));
   }
   const noop = ns[0];
-  const result = { iterations: n, noop: median(noop), cells };
+  const result = { noop: median(noop), cells };
   if (scenario.hostile) {
     for (const [kind, res] of Object.entries(observed))
       cells[kind].observed = describeHostileAnswer(res);

@@ -2,7 +2,7 @@
 // CPU profiler (what `node --cpu-prof` records), prints the functions with the most self time, and
 // saves the profile to bench/results/ for Chrome DevTools or speedscope.
 //
-// Usage: node src/profile.js <framework> <peer|ours|static> <scenario> [seconds]
+// Usage: node src/profile.js <framework> <peer|ours|static|core> <scenario> [seconds]
 //   e.g. node src/profile.js node ours S1
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -16,7 +16,7 @@ const framework = FRAMEWORKS.find((f) => f.id === frameworkId);
 const scenario = SCENARIOS.find((s) => s.id === scenarioId);
 if (!framework?.inprocess.shape || !scenario) {
   console.error(
-    'usage: node src/profile.js <node|fastify|koa> <peer|ours|static> <S1…S7> [seconds]',
+    'usage: node src/profile.js <node|fastify|koa> <peer|ours|static|core> <S1…S7> [seconds]',
   );
   process.exit(1);
 }

@@ -6,6 +6,7 @@
 //   BENCH_SCENARIOS=S1,S5-10  only these scenarios
 //   BENCH_SKIP=http           skip a figure ('http' or 'inprocess')
 //   BENCH_OUT=path.md         where to write the report (default bench/RESULTS.md)
+//   BENCH_ROUNDS, BENCH_PIPELINING  override the HTTP rounds and autocannon's pipelining (1)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { FRAMEWORKS } from './contenders/index.js';
 import { measureInProcess, median, pairedDifference } from './inprocess.js';
@@ -20,23 +21,23 @@ import {
 } from './scenarios.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const PIPELINING = Number(process.env.BENCH_PIPELINING ?? 1);
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
 const SETTINGS = QUICK
   ? {
       mode: 'quick',
-      inprocess: { samples: 5, sampleMs: 5 },
-      rounds: Number(process.env.BENCH_ROUNDS ?? 2),
-      load: { connections: 8, duration: 0.2, pipelining: PIPELINING },
+      inprocess: { samples: 5, sampleMs: 5, warmUpMs: 50 },
+      rounds: env('BENCH_ROUNDS', 2),
+      load: { connections: 8, duration: 0.2, pipelining: env('BENCH_PIPELINING', 1) },
       warmUp: { connections: 8, duration: 0.1 },
       hostileLoad: { connections: 2, amount: 10 },
     }
   : {
       mode: 'full',
-      inprocess: { samples: 21, sampleMs: 30 },
-      rounds: 4,
-      load: { connections: 8, duration: 0.8, pipelining: PIPELINING },
-      warmUp: { connections: 8, duration: 0.3 },
-      hostileLoad: { connections: 2, amount: 60 },
+      inprocess: { samples: 15, sampleMs: 20, warmUpMs: 200 },
+      rounds: env('BENCH_ROUNDS', 5),
+      load: { connections: 8, duration: 0.5, pipelining: env('BENCH_PIPELINING', 1) },
+      warmUp: { connections: 8, duration: 0.5 },
+      hostileLoad: { connections: 2, amount: 40 },
     };
 
 const list = (name) => process.env[name]?.split(',').filter(Boolean);

@@ -39,5 +39,7 @@ export async function listenNest(adapter, kind, policy) {
 
 /** Why Nest has no in-process row. */
 export const NEST_INPROCESS_NOTE =
-  "Nest's enableCors registers the same `cors` / `@fastify/cors` function measured in the " +
-  'node-style / Fastify rows; a Nest row would time those functions again.';
+  "Nest's enableCors registers the `cors` function (Express) or the `@fastify/cors` hook (Fastify) " +
+  'timed in the node:http and Fastify rows, and CorsModule runs `handleCors` of @cors/node on the raw ' +
+  'request and response on both platforms (the node:http row). A Nest row would time the same functions ' +
+  'again; what Nest adds around them is in figure (b).';
