@@ -284,9 +284,12 @@ function diagnosePattern(value: string, scheme: string, authority: string): Diag
   };
 }
 
-/** The anchored RegExp to suggest: a whole origin, scheme included, or it could never match. */
+/** The fix to suggest: a whole anchored origin (scheme included, or it could never match), or a pattern. */
 function anchoredSuggestion(source: string): string {
   let body = source.replace(/^\^/, '').replace(/\$$/, '');
+  // /\.example\.com$/ means "any subdomain": that is what a pattern string says, safely.
+  if (/^(\\\.[a-z0-9-]+)+$/.test(body))
+    return `the pattern 'https://*${body.replace(/\\\./g, '.')}'`;
   if (!/^[a-z([]/.test(body) || !body.includes(':'))
     body = `https:\\/\\/${body.replace(/^(\\\/)+/, '')}`;
   return `/^${body}$/`;

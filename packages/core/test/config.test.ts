@@ -165,6 +165,9 @@ describe('origin is required and validated', () => {
     expect(only({ origin: /https:\/\/example\.com$/ }).message).toContain(
       'write /^https:\\/\\/example\\.com$/',
     );
+    expect(only({ origin: /\.example\.com$/ }).message).toContain(
+      "write the pattern 'https://*.example.com'",
+    );
     expect(only({ origin: /^https:\/\/example\.com/ }).code).toBe('origin_regexp_unanchored');
     expect(only({ origin: /example\.com$/ }).code).toBe('origin_regexp_unanchored');
     expect(only({ origin: /^https:\/\/example\.com\$/ }).code).toBe('origin_regexp_unanchored');
