@@ -13,6 +13,7 @@ import {
   MAX_REQUEST_METHOD_LENGTH,
   type CorsDecision,
   type CorsOptions,
+  type CorsRequest,
 } from '@cors/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapterApps, type RunningApp } from '../../src/apps/index.js';
@@ -241,9 +242,8 @@ describe.each(adapterApps)('$name', (adapter) => {
 });
 
 describe('the core decides on a hostile value in time that does not grow with its size', () => {
-  const policy = createCorsPolicy(POLICY);
-  const decide = (request: Parameters<typeof policy.decide>[0]) =>
-    policy.decide(request) as CorsDecision;
+  const policy = createCorsPolicy({ origin: [ORIGIN], credentials: true });
+  const decide = (request: CorsRequest): CorsDecision => policy.decide(request);
   const preflightWith = (requestHeaders: string) => () =>
     decide({ method: 'OPTIONS', origin: ORIGIN, requestMethod: 'PUT', requestHeaders });
 
