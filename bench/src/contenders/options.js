@@ -50,13 +50,19 @@ export class MissingAdapter extends Error {
   }
 }
 
-/** Imports `name` and returns its export `exportName`, or throws MissingAdapter. */
+/**
+ * Imports `name` and returns its export `exportName`, or throws MissingAdapter. A package whose
+ * dist/ is being rebuilt (by another process) is briefly absent, so a failed import is retried.
+ */
 export async function loadOurs(name, exportName) {
   let module;
-  try {
-    module = await import(name);
-  } catch (error) {
-    throw new MissingAdapter(name, error.code ?? error.message);
+  for (let attempt = 1; module === undefined; attempt++) {
+    try {
+      module = await import(name);
+    } catch (error) {
+      if (attempt === 3) throw new MissingAdapter(name, error.code ?? error.message);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
   }
   const value = module[exportName];
   if (value === undefined) throw new MissingAdapter(name, `no export ${exportName}`);
