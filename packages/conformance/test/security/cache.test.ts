@@ -44,7 +44,8 @@ const SEQUENCES: Record<string, (string | undefined)[]> = {
 };
 
 let nginx: RunningNginx;
-const upstreams = new Map<string, RunningApp | http.Server>();
+const apps: [string, RunningApp][] = [];
+const broken: [string, http.Server][] = [];
 
 async function replay(name: string, key: string, origins: (string | undefined)[]) {
   const exchanges: Exchange[] = [];
@@ -97,31 +98,32 @@ function brokenServer(varyOnlyWhenAllowed: boolean): Promise<http.Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-const portOf = (upstream: RunningApp | http.Server) =>
-  'port' in upstream ? upstream.port : (upstream.address() as AddressInfo).port;
-
 beforeAll(async () => {
   findNginx(); // fails with the install hint before any server starts
   for (const adapter of adapterApps) {
-    upstreams.set(`${adapter.name}-listed`, await adapter.start({ policy: LISTED }));
-    upstreams.set(`${adapter.name}-public`, await adapter.start({ policy: { origin: '*' } }));
+    apps.push(
+      [`${adapter.name}-listed`, await adapter.start({ policy: LISTED })],
+      [`${adapter.name}-public`, await adapter.start({ policy: { origin: '*' } })],
+    );
   }
-  upstreams.set('broken-no-vary', await brokenServer(false));
-  upstreams.set('broken-vary-when-allowed', await brokenServer(true));
+  broken.push(
+    ['broken-no-vary', await brokenServer(false)],
+    ['broken-vary-when-allowed', await brokenServer(true)],
+  );
   nginx = await startNginx(
-    Object.fromEntries([...upstreams].map(([name, upstream]) => [name, portOf(upstream)])),
+    Object.fromEntries([
+      ...apps.map(([name, app]) => [name, app.port]),
+      ...broken.map(([name, server]) => [name, (server.address() as AddressInfo).port]),
+    ]),
   );
 });
 
 afterAll(async () => {
   await nginx?.close();
-  await Promise.all(
-    [...upstreams.values()].map((upstream) =>
-      'close' in upstream && typeof upstream.close === 'function' && 'port' in upstream
-        ? upstream.close()
-        : new Promise<void>((resolve) => (upstream as http.Server).close(() => resolve())),
-    ),
-  );
+  await Promise.all([
+    ...apps.map(([, app]) => app.close()),
+    ...broken.map(([, server]) => new Promise<void>((resolve) => server.close(() => resolve()))),
+  ]);
 });
 
 it('nginx is installed (the cache tests need a real shared cache)', () => {
