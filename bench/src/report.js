@@ -75,6 +75,7 @@ export async function collectMeta(settings) {
     mode: settings.mode,
     settings,
     machine: `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()} ${os.arch()}`,
+    cores: cpus.length,
     loadAverageStart: loadAverage(),
     node: `${process.version} (V8 ${process.versions.v8})`,
     commit: `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in packages/ or bench/' : ''}`,
@@ -136,6 +137,20 @@ function table(header, rows) {
 
 const TARGET_SCENARIOS = (scenarios) => scenarios.filter((s) => !s.hostile).map((s) => s.id);
 
+/** A busy machine (load above half its cores at the start or the end) is said so up front. */
+function machineNote(meta) {
+  const load = `load average ${meta.loadAverageStart} at the start, ${meta.loadAverageEnd} at the end`;
+  const busy = [meta.loadAverageStart, meta.loadAverageEnd].some(
+    (averages) => Number(averages.split(' ')[0]) > meta.cores / 2,
+  );
+  if (!busy) return [`> Quiet machine (${load}). How to read this: bench/README.md.`];
+  return [
+    `> **Measured on a shared, busy machine** (${load}): other work ran at the same time.`,
+    '> Absolute times drift on such a machine: read the ratios and the paired differences, and re-run',
+    '> `npm run bench` on a quiet machine before quoting numbers. How to read this: bench/README.md.',
+  ];
+}
+
 function header({ meta }) {
   const s = meta.settings;
   const mode =
@@ -145,10 +160,7 @@ function header({ meta }) {
   return [
     '# CORS middleware benchmarks',
     '',
-    `> **Measured on a shared, busy machine** (other helpers were building and testing at the same time;`,
-    `> load average ${meta.loadAverageStart} at the start, ${meta.loadAverageEnd} at the end). Absolute`,
-    '> times drift on such a machine: read the ratios and the paired differences, and re-run',
-    '> `npm run bench` on a quiet machine before quoting numbers. How to read this: bench/README.md.',
+    ...machineNote(meta),
     '',
     table(
       ['', ''],
@@ -180,7 +192,12 @@ function inProcessRow(results, id) {
 
 function targets(results) {
   const ids = TARGET_SCENARIOS(results.scenarios);
-  const out = ['## Targets', ''];
+  const out = [
+    '## Targets',
+    '',
+    'Where ours misses a target, the profile notes in bench/README.md say which function costs what.',
+    '',
+  ];
 
   out.push(
     '### Ours adds at most half of what the peer adds (ours/peer ≤ 0.5), S1–S6',
