@@ -6,7 +6,7 @@
  * References are to the Fetch Standard, §3.2 "CORS protocol".
  */
 import { matchesPattern, type OriginMatcher } from './origin-config.js';
-import { parseOrigin } from './origin.js';
+import { scanOrigin, type OriginScan } from './origin.js';
 import { describeValue } from './errors.js';
 import {
   MAX_REQUEST_METHOD_LENGTH,
@@ -34,6 +34,9 @@ export const DENIED_ORIGIN_PREFLIGHT_STATUS = 403;
 
 type Headers = Record<string, string>;
 
+/** How many listed origins keep a ready-made allowed answer (the rest are built per request). */
+export const ACTUAL_CACHE_LIMIT = 10_000;
+
 const EMPTY_HEADERS: Readonly<Headers> = Object.freeze({});
 
 const ALLOWED = 0;
@@ -52,6 +55,41 @@ function isThenable<T>(value: unknown): value is PromiseLike<T> {
 /** A request value shown in a message: bounded and escaped, never raw. */
 function show(value: string): string {
   return describeValue(value, 100);
+}
+
+/**
+ * A refused origin. Refusals are the path attackers can drive, so the message naming the origin is
+ * built only when someone reads it (a log line), not on every refused request.
+ */
+class OriginDenial implements CorsDecision {
+  readonly allowed = false;
+  readonly headers: Readonly<Headers> = EMPTY_HEADERS;
+  readonly #origin: string;
+
+  constructor(
+    readonly kind: 'actual' | 'preflight',
+    readonly reason: CorsReason,
+    origin: string,
+    readonly vary: string,
+    readonly end: boolean,
+    readonly status: number | undefined,
+  ) {
+    this.#origin = origin;
+  }
+
+  get message(): string {
+    return this.reason === 'origin-malformed'
+      ? `Origin ${show(this.#origin)} is not an origin a browser sends (scheme://host[:port] or null); refused without reflecting it.`
+      : `Origin ${show(this.#origin)} is not allowed by the \`origin\` option; add it there if it should be.`;
+  }
+
+  /** Plain data for logs, message included. */
+  toJSON(): CorsDecision {
+    const { kind, allowed, reason, message, headers, vary, end, status } = this;
+    return status === undefined
+      ? { kind, allowed, reason, message, headers, vary, end }
+      : { kind, allowed, reason, message, headers, vary, end, status };
+  }
 }
 
 export function createDecider(
@@ -131,30 +169,23 @@ export function createDecider(
     origin: string,
     isOptions: boolean,
   ): CorsDecision {
-    const message =
-      reason === 'origin-malformed'
-        ? `Origin ${show(origin)} is not an origin a browser sends (scheme://host[:port] or null); refused without reflecting it.`
-        : `Origin ${show(origin)} is not allowed by the \`origin\` option; add it there if it should be.`;
     return preflight
-      ? {
-          kind: 'preflight',
-          allowed: false,
+      ? new OriginDenial(
+          'preflight',
           reason,
-          message,
-          headers: EMPTY_HEADERS,
-          vary: preflightVary,
-          end: true,
-          status: DENIED_ORIGIN_PREFLIGHT_STATUS,
-        }
-      : {
-          kind: 'actual',
-          allowed: false,
+          origin,
+          preflightVary,
+          true,
+          DENIED_ORIGIN_PREFLIGHT_STATUS,
+        )
+      : new OriginDenial(
+          'actual',
           reason,
-          message,
-          headers: EMPTY_HEADERS,
-          vary: isOptions ? preflightVary : actualVary,
-          end: false,
-        };
+          origin,
+          isOptions ? preflightVary : actualVary,
+          false,
+          undefined,
+        );
   }
 
   /** Origin allowed, but the method or headers are not: keep ACAO so the browser names the real cause. */
@@ -180,14 +211,22 @@ export function createDecider(
     };
   }
 
+  // Scratch space for the origin scanner: decide is synchronous up to here, so one per policy will do.
+  const scan: OriginScan = {
+    schemeEnd: 0,
+    hostStart: 0,
+    hostEnd: 0,
+    hostKind: 'domain',
+    port: null,
+  };
+
   function matchOrigin(origin: string, request: CorsRequest): Match | Promise<Match> {
     const m = matcher as OriginMatcher;
     if (m.exact.has(origin)) return ALLOWED;
-    const parsed = parseOrigin(origin);
-    if (parsed === null) return MALFORMED;
-    if (parsed.kind === 'null') return m.allowNull ? ALLOWED : NOT_ALLOWED;
+    if (origin === 'null') return m.allowNull ? ALLOWED : NOT_ALLOWED;
+    if (!scanOrigin(origin, scan)) return MALFORMED;
     if (!m.needsParse) return NOT_ALLOWED;
-    for (const pattern of m.patterns) if (matchesPattern(pattern, parsed)) return ALLOWED;
+    for (const pattern of m.patterns) if (matchesPattern(pattern, origin, scan)) return ALLOWED;
     for (const regexp of m.regexps) if (regexp.test(origin)) return ALLOWED;
     return matchFunctions(m, 0, origin, request);
   }
@@ -213,6 +252,11 @@ export function createDecider(
     return NOT_ALLOWED;
   }
 
+  // Allowed answers for listed origins are the same every time: keep them, frozen. Bounded, and only
+  // listed origins are keys, so a client cannot grow it.
+  const actualCache = new Map<string, CorsDecision>();
+  const cacheActual = credentialsFunction === null;
+
   function allowedActual(
     origin: string,
     withCredentials: boolean,
@@ -221,7 +265,7 @@ export function createDecider(
     const headers: Headers = { 'access-control-allow-origin': origin };
     if (withCredentials) headers['access-control-allow-credentials'] = 'true';
     if (exposeHeadersValue !== null) headers['access-control-expose-headers'] = exposeHeadersValue;
-    return {
+    const decision: CorsDecision = {
       kind: 'actual',
       allowed: true,
       reason: 'allowed',
@@ -229,6 +273,16 @@ export function createDecider(
       vary: isOptions ? preflightVary : actualVary,
       end: false,
     };
+    if (
+      cacheActual &&
+      !isOptions &&
+      actualCache.size < ACTUAL_CACHE_LIMIT &&
+      (matcher as OriginMatcher).exact.has(origin)
+    ) {
+      Object.freeze(headers);
+      actualCache.set(origin, Object.freeze(decision));
+    }
+    return decision;
   }
 
   /** Fetch §4.8 "CORS-preflight fetch": method, then headers. `origin` is the ACAO value. */
@@ -372,6 +426,10 @@ export function createDecider(
       // The origin is not read, so it is not validated either: '*' is never a reflection.
       if (isPreflight) return preflight(request, '*', false);
       return isOptions ? wildcardOptionsActual : wildcardActual;
+    }
+    if (cacheActual && !isOptions) {
+      const cached = actualCache.get(origin);
+      if (cached !== undefined) return cached;
     }
     const match = matchOrigin(origin, request);
     if (typeof match === 'number') return afterMatch(match, request, origin, isPreflight);

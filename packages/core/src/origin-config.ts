@@ -4,7 +4,13 @@
  * (`https://*.example.com`, `http://localhost:*`), never regular expressions built from strings.
  */
 import { describeValue, type CorsConfigIssue } from './errors.js';
-import { DEFAULT_PORTS, MAX_ORIGIN_LENGTH, parseOrigin, type TupleOrigin } from './origin.js';
+import {
+  DEFAULT_PORTS,
+  MAX_ORIGIN_LENGTH,
+  parseOrigin,
+  type OriginScan,
+  type TupleOrigin,
+} from './origin.js';
 import type { OriginFunction } from './types.js';
 
 /** A compiled `scheme://*.domain[:port]` or `scheme://host:*` pattern. */
@@ -478,15 +484,21 @@ export function compileOrigins(option: unknown, issues: CorsConfigIssue[]): Orig
   };
 }
 
-/** True when a parsed origin matches a compiled pattern. */
-export function matchesPattern(pattern: OriginPattern, origin: TupleOrigin): boolean {
-  if (origin.scheme !== pattern.scheme) return false;
-  if (pattern.port !== '*' && origin.port !== pattern.port) return false;
-  if (pattern.hostSuffix === null) return origin.host === pattern.host;
-  const host = origin.host;
+/**
+ * True when the origin `value`, scanned into `scan`, matches a compiled pattern: offsets and
+ * `startsWith`/`endsWith` at positions, so matching allocates nothing.
+ */
+export function matchesPattern(pattern: OriginPattern, value: string, scan: OriginScan): boolean {
+  const scheme = pattern.scheme;
+  if (scan.schemeEnd !== scheme.length || !value.startsWith(scheme)) return false;
+  if (pattern.port !== '*' && scan.port !== pattern.port) return false;
+  const hostLength = scan.hostEnd - scan.hostStart;
+  if (pattern.hostSuffix === null) {
+    const host = pattern.host as string;
+    return hostLength === host.length && value.startsWith(host, scan.hostStart);
+  }
+  const suffix = pattern.hostSuffix;
   return (
-    origin.hostKind === 'domain' &&
-    host.length > pattern.hostSuffix.length &&
-    host.endsWith(pattern.hostSuffix)
+    scan.hostKind === 'domain' && hostLength > suffix.length && value.endsWith(suffix, scan.hostEnd)
   );
 }

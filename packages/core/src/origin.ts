@@ -57,6 +57,20 @@ const MAX_DOMAIN_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
 
 /**
+ * Where the parts of a valid origin are, found without allocating: the hot path matches patterns
+ * on these offsets, and only the public {@link parseOrigin} builds an object.
+ */
+export interface OriginScan {
+  /** Index of `://`, which is also the scheme's length. */
+  schemeEnd: number;
+  hostStart: number;
+  hostEnd: number;
+  hostKind: HostKind;
+  /** The explicit port, or `null` for the scheme's default. */
+  port: number | null;
+}
+
+/**
  * Parses an `Origin` header value. Returns `null` for anything a browser would never send: a path
  * or trailing slash, userinfo, a query or fragment, white space, upper case, a default port, a port
  * over 65535, a comma-separated list, a non-canonical IP address, or a value over
@@ -64,14 +78,36 @@ const MAX_LABEL_LENGTH = 63;
  */
 export function parseOrigin(value: string): ParsedOrigin | null {
   if (typeof value !== 'string') return null;
-  const length = value.length;
-  if (length === 0 || length > MAX_ORIGIN_LENGTH) return null;
   if (value === 'null') return NULL_ORIGIN;
+  const scan: OriginScan = {
+    schemeEnd: 0,
+    hostStart: 0,
+    hostEnd: 0,
+    hostKind: 'domain',
+    port: null,
+  };
+  if (!scanOrigin(value, scan)) return null;
+  return {
+    kind: 'tuple',
+    scheme: value.slice(0, scan.schemeEnd),
+    host: value.slice(scan.hostStart, scan.hostEnd),
+    hostKind: scan.hostKind,
+    port: scan.port,
+    serialized: value,
+  };
+}
+
+/**
+ * Checks that `value` is a tuple origin as a browser serializes it and records where its parts are
+ * in `scan`. Returns false for `null` (the opaque origin) and anything malformed.
+ */
+export function scanOrigin(value: string, scan: OriginScan): boolean {
+  const length = value.length;
+  if (length === 0 || length > MAX_ORIGIN_LENGTH) return false;
 
   // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), lower case as browsers serialize it.
+  if (!isLowerAlpha(value.charCodeAt(0))) return false;
   let i: number;
-  const first = value.charCodeAt(0);
-  if (!isLowerAlpha(first)) return null;
   for (i = 1; i < length; i++) {
     const code = value.charCodeAt(i);
     if (isLowerAlpha(code) || isDigit(code) || code === 0x2b || code === 0x2d || code === 0x2e)
@@ -85,55 +121,61 @@ export function parseOrigin(value: string): ParsedOrigin | null {
     value.charCodeAt(i + 1) !== 0x2f ||
     value.charCodeAt(i + 2) !== 0x2f
   ) {
-    return null;
+    return false;
   }
-  const scheme = value.slice(0, i);
+  const schemeEnd = i;
   const hostStart = i + 3;
-  if (hostStart >= length) return null;
+  if (hostStart >= length) return false;
 
   let hostEnd: number;
   let hostKind: HostKind;
   if (value.charCodeAt(hostStart) === 0x5b /* [ */) {
     const close = value.indexOf(']', hostStart);
-    if (close < 0) return null;
-    if (!isCanonicalIpv6(value, hostStart + 1, close)) return null;
+    if (close < 0) return false;
+    if (!isCanonicalIpv6(value, hostStart + 1, close)) return false;
     hostEnd = close + 1;
     hostKind = 'ipv6';
   } else {
     hostEnd = hostStart;
     while (hostEnd < length && value.charCodeAt(hostEnd) !== 0x3a) hostEnd++;
     const kind = checkDomainOrIpv4(value, hostStart, hostEnd);
-    if (kind === null) return null;
+    if (kind === null) return false;
     hostKind = kind;
   }
 
   let port: number | null = null;
   if (hostEnd < length) {
-    if (value.charCodeAt(hostEnd) !== 0x3a) return null;
+    if (value.charCodeAt(hostEnd) !== 0x3a) return false;
     const portStart = hostEnd + 1;
     const digits = length - portStart;
-    if (digits < 1 || digits > 5) return null;
+    if (digits < 1 || digits > 5) return false;
     // No leading zeros: browsers serialize the port as an integer.
-    if (digits > 1 && value.charCodeAt(portStart) === 0x30) return null;
+    if (digits > 1 && value.charCodeAt(portStart) === 0x30) return false;
     let n = 0;
     for (let j = portStart; j < length; j++) {
       const code = value.charCodeAt(j);
-      if (!isDigit(code)) return null;
+      if (!isDigit(code)) return false;
       n = n * 10 + (code - 0x30);
     }
-    if (n > 65535) return null;
-    if (DEFAULT_PORTS[scheme] === n) return null;
+    if (n > 65535) return false;
+    if (defaultPortOf(value, schemeEnd) === n) return false;
     port = n;
   }
 
-  return {
-    kind: 'tuple',
-    scheme,
-    host: value.slice(hostStart, hostEnd),
-    hostKind,
-    port,
-    serialized: value,
-  };
+  scan.schemeEnd = schemeEnd;
+  scan.hostStart = hostStart;
+  scan.hostEnd = hostEnd;
+  scan.hostKind = hostKind;
+  scan.port = port;
+  return true;
+}
+
+/** The default port of the scheme `value[0, schemeEnd)`, read without slicing it out. */
+function defaultPortOf(value: string, schemeEnd: number): number | undefined {
+  for (const scheme in DEFAULT_PORTS) {
+    if (scheme.length === schemeEnd && value.startsWith(scheme)) return DEFAULT_PORTS[scheme];
+  }
+  return undefined;
 }
 
 function isLowerAlpha(code: number): boolean {

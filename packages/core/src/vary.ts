@@ -12,7 +12,27 @@
  * @example appendVary('*', 'Origin') // '*'
  */
 export function appendVary(existing: string | undefined, tokens: string): string {
-  const current = existing === undefined ? '' : existing.trim();
+  // The common cases, without allocating: no Vary yet, or the same tokens merged twice.
+  if (existing === undefined || existing === '') return normalizeTokens(tokens);
+  if (existing === tokens) return existing.trim();
+  return merge(existing, tokens);
+}
+
+/** Bounded memo of normalised token lists: adapters merge the same few decision values again and again. */
+const normalized = new Map<string, string>();
+const NORMALIZED_LIMIT = 256;
+
+function normalizeTokens(tokens: string): string {
+  const known = normalized.get(tokens);
+  if (known !== undefined) return known;
+  const value = merge('', tokens);
+  if (normalized.size >= NORMALIZED_LIMIT) normalized.clear();
+  normalized.set(tokens, value);
+  return value;
+}
+
+function merge(existing: string, tokens: string): string {
+  const current = existing.trim();
   if (tokens === '') return current;
   if (current === '*') return '*';
   const seen = new Set<string>();

@@ -432,3 +432,71 @@ describe('decisions', () => {
     expect(decision.message).not.toMatch(/[\r\n]/);
   });
 });
+
+describe('ready-made answers', () => {
+  it('reuses one frozen allowed answer per listed origin', () => {
+    const policy = createCorsPolicy({ origin: [APP], credentials: true });
+    const first = sync(policy.decide({ method: 'GET', origin: APP }));
+    expect(sync(policy.decide({ method: 'POST', origin: APP }))).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first.headers)).toBe(true);
+  });
+
+  it('never reuses an answer that a credentials function decides per request', () => {
+    let allow = true;
+    const policy = createCorsPolicy({ origin: [APP], credentials: () => allow });
+    expect(
+      sync(policy.decide({ method: 'GET', origin: APP })).headers[
+        'access-control-allow-credentials'
+      ],
+    ).toBe('true');
+    allow = false;
+    expect(
+      sync(policy.decide({ method: 'GET', origin: APP })).headers[
+        'access-control-allow-credentials'
+      ],
+    ).toBeUndefined();
+  });
+
+  it('keeps at most ACTUAL_CACHE_LIMIT answers and still answers every listed origin right', async () => {
+    const { ACTUAL_CACHE_LIMIT } = await import('../src/decide.js');
+    const origins = Array.from(
+      { length: ACTUAL_CACHE_LIMIT + 5 },
+      (_, i) => `https://o${i}.example.com`,
+    );
+    const policy = createCorsPolicy({ origin: origins });
+    for (const origin of origins) policy.decide({ method: 'GET', origin });
+    const last = origins[origins.length - 1]!;
+    const again = sync(policy.decide({ method: 'GET', origin: last }));
+    expect(again.headers['access-control-allow-origin']).toBe(last);
+    expect(Object.isFrozen(again)).toBe(false); // built afresh: the cache was full
+  });
+
+  it('does not reuse answers for patterns, whose origins a client chooses', () => {
+    const policy = createCorsPolicy({ origin: 'https://*.example.com' });
+    const first = sync(policy.decide({ method: 'GET', origin: 'https://a.example.com' }));
+    expect(sync(policy.decide({ method: 'GET', origin: 'https://a.example.com' }))).not.toBe(first);
+  });
+});
+
+describe('refusals', () => {
+  it('build their message only when read, and keep it in JSON for logs', () => {
+    const policy = createCorsPolicy({ origin: [APP] });
+    const actual = sync(policy.decide({ method: 'GET', origin: 'https://evil.example' }));
+    expect(JSON.parse(JSON.stringify(actual))).toEqual({
+      kind: 'actual',
+      allowed: false,
+      reason: 'origin-not-allowed',
+      message: actual.message,
+      headers: {},
+      vary: 'Origin',
+      end: false,
+    });
+    const pre = sync(policy.decide(preflight('https://evil.example', 'PUT')));
+    expect(JSON.parse(JSON.stringify(pre))).toMatchObject({
+      status: 403,
+      message: pre.message,
+      end: true,
+    });
+  });
+});

@@ -40,6 +40,10 @@ describe('parseOrigin accepts what browsers serialize', () => {
       'chrome-extension://abcdefghijklmnop',
       { scheme: 'chrome-extension', host: 'abcdefghijklmnop', hostKind: 'domain', port: null },
     ],
+    [
+      'tauri://localhost:8080',
+      { scheme: 'tauri', host: 'localhost', hostKind: 'domain', port: 8080 },
+    ],
     ['tauri://localhost', { scheme: 'tauri', host: 'localhost', hostKind: 'domain', port: null }],
     [
       'https://example.com:80',

@@ -27,8 +27,17 @@ describe('appendVary', () => {
     ['  Accept  ', 'accept', 'Accept'],
     [undefined, 'Origin, origin', 'Origin'],
     ['Accept', 'Origin,', 'Accept, Origin'],
+    ['Origin', 'Origin', 'Origin'],
+    [' Origin ', ' Origin ', 'Origin'],
   ])('merges %j with %j into %j', (existing, tokens, expected) => {
     expect(appendVary(existing, tokens)).toBe(expected);
+  });
+});
+
+describe('appendVary on a response without Vary', () => {
+  it('answers right for any number of distinct token lists (its memo is bounded)', () => {
+    for (let i = 0; i < 600; i++) expect(appendVary(undefined, `X-${i}, x-${i}`)).toBe(`X-${i}`);
+    expect(appendVary('', 'Origin, Origin')).toBe('Origin');
   });
 });
 
