@@ -1,34 +1,40 @@
-// Sums vitest's JSON reports (one per package) into CI's closing line: "N passed, N failed".
+// Sums vitest's JSON reports into CI's closing line: "N passed, N failed". Each workspace writes
+// test-results.json from `npm test`, and test-results.<task>.json from tasks such as test:fuzz.
 // Exits non-zero when no test ran at all, so an empty run is never green.
-import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['packages', 'examples', 'bench'];
+const WORKSPACE_ROOTS = ['packages', 'examples', 'bench'];
+const REPORT = /^test-results(\.[\w-]+)?\.json$/;
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-const rows = [];
-for (const root of roots) {
+
+function count(file) {
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  // A test file that failed to load has no test results; count it as one failure.
+  const brokenFiles = (report.testResults ?? []).filter(
+    (result) => result.status === 'failed' && (result.assertionResults ?? []).length === 0,
+  ).length;
+  passed += report.numPassedTests ?? 0;
+  failed += (report.numFailedTests ?? 0) + brokenFiles;
+  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  console.log(
+    `${file}: ${report.numPassedTests} passed, ${report.numFailedTests + brokenFiles} failed`,
+  );
+}
+
+for (const root of WORKSPACE_ROOTS) {
   if (!existsSync(root)) continue;
-  const dirs =
-    statSync(root).isDirectory() && existsSync(join(root, 'package.json'))
-      ? [root]
-      : readdirSync(root).map((d) => join(root, d));
+  const dirs = existsSync(join(root, 'package.json'))
+    ? [root]
+    : readdirSync(root).map((name) => join(root, name));
   for (const dir of dirs) {
-    const file = join(dir, 'test-results.json');
-    if (!existsSync(file)) continue;
-    const report = JSON.parse(readFileSync(file, 'utf8'));
-    passed += report.numPassedTests ?? 0;
-    // A test file that failed to load has no test results; count it as one failure.
-    const brokenFiles = (report.testResults ?? []).filter(
-      (file) => file.status === 'failed' && (file.assertionResults ?? []).length === 0,
-    ).length;
-    failed += (report.numFailedTests ?? 0) + brokenFiles;
-    skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-    rows.push(`${dir}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+    if (!statSync(dir).isDirectory()) continue;
+    for (const name of readdirSync(dir).filter((n) => REPORT.test(n))) count(join(dir, name));
   }
 }
-for (const row of rows) console.log(row);
-const tail = skipped > 0 ? `, ${skipped} skipped` : '';
-console.log(`${passed} passed, ${failed} failed${tail}`);
+
+console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
 process.exit(passed === 0 || failed > 0 ? 1 : 0);
