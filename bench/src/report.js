@@ -172,6 +172,9 @@ function header({ meta }) {
         ['Duration', `${meta.durationSeconds} s`],
         ['Commit', meta.commit],
         ['Ours', meta.ours.join('<br>')],
+        ...(meta.oursAtEnd && meta.oursAtEnd.join() !== meta.ours.join()
+          ? [['Ours, rebuilt during the run', meta.oursAtEnd.join('<br>')]]
+          : []),
         ['Peers', meta.peers.join('<br>')],
         ['Frameworks', meta.frameworks.join('<br>')],
       ],

@@ -166,6 +166,7 @@ const inprocess = skip.has('inprocess') ? [] : await inProcessFigure();
 const overHttp = skip.has('http') ? [] : await httpFigure();
 meta.durationSeconds = Math.round((Date.now() - startedAt) / 1000);
 meta.loadAverageEnd = loadAverage();
+meta.oursAtEnd = (await collectMeta(SETTINGS)).ours;
 
 const results = { meta, frameworks, scenarios, inprocess, http: overHttp };
 const stored = {

@@ -52,7 +52,8 @@ export class MissingAdapter extends Error {
 
 /**
  * Imports `name` and returns its export `exportName`, or throws MissingAdapter. A package whose
- * dist/ is being rebuilt (by another process) is briefly absent, so a failed import is retried.
+ * dist/ is being rebuilt (by another process) is briefly absent, so a failed import is retried for
+ * up to a minute.
  */
 export async function loadOurs(name, exportName) {
   let module;
@@ -60,8 +61,8 @@ export async function loadOurs(name, exportName) {
     try {
       module = await import(name);
     } catch (error) {
-      if (attempt === 3) throw new MissingAdapter(name, error.code ?? error.message);
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      if (attempt === 20) throw new MissingAdapter(name, error.code ?? error.message);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
     }
   }
   const value = module[exportName];
