@@ -37,3 +37,25 @@ export function corsRequestFromHeaders(method: string, headers: Pick<HeadersLike
     requestPrivateNetwork: headers.get('access-control-request-private-network'),
   };
 }
+
+/**
+ * Every `Origin` line of a request, from Node-style raw header lines (`[name, value, name, value,
+ * …]`), joined with `", "` as HTTP joins a repeated field. A browser sends one line; two lines are an
+ * attack or a broken proxy, and joined they are not an origin, so `decide` refuses them as
+ * malformed. Servers that expose only a parsed header object may keep just one of the lines, which
+ * would let the second line slip past unseen. Returns `undefined` without an `Origin` line.
+ *
+ * @example
+ * const origin = req.headers.origin === undefined ? undefined : originFromRawHeaders(req.rawHeaders);
+ */
+export function originFromRawHeaders(rawHeaders: readonly string[]): string | undefined {
+  let joined: string | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    // Compare the length first: most header names are not six characters long.
+    if (name.length !== 6 || name.toLowerCase() !== 'origin') continue;
+    const value = rawHeaders[i + 1] as string;
+    joined = joined === undefined ? value : `${joined}, ${value}`;
+  }
+  return joined;
+}

@@ -4,6 +4,7 @@ import {
   applyCorsHeaders,
   corsRequestFromHeaders,
   createCorsPolicy,
+  originFromRawHeaders,
   type CorsDecision,
 } from '../src/index.js';
 
@@ -95,5 +96,33 @@ describe('applyCorsHeaders', () => {
       requestHeaders: null,
       requestPrivateNetwork: null,
     });
+  });
+});
+
+describe('originFromRawHeaders', () => {
+  it('returns the one Origin line as sent', () => {
+    expect(
+      originFromRawHeaders(['Host', 'x', 'Origin', 'https://a.example', 'Accept', '*/*']),
+    ).toBe('https://a.example');
+  });
+
+  it('joins a duplicated Origin, in any case, so the core refuses it as malformed', () => {
+    const joined = originFromRawHeaders([
+      'origin',
+      'https://a.example',
+      'ORIGIN',
+      'https://evil.example',
+    ]);
+    expect(joined).toBe('https://a.example, https://evil.example');
+    const policy = createCorsPolicy({ origin: ['https://a.example'] });
+    expect((policy.decide({ method: 'GET', origin: joined }) as CorsDecision).reason).toBe(
+      'origin-malformed',
+    );
+  });
+
+  it('returns undefined without an Origin line, ignoring look-alike names', () => {
+    expect(
+      originFromRawHeaders(['Origins', 'x', 'Referer', 'https://a.example/', 'Xrigin', 'y']),
+    ).toBeUndefined();
   });
 });

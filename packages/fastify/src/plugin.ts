@@ -19,6 +19,7 @@ import {
   CorsError,
   isCorsConfigError,
   isCorsPolicy,
+  originFromRawHeaders,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
@@ -150,23 +151,12 @@ function pluginError(code: string, message: string): CorsError {
 }
 
 /**
- * The raw `Origin`. Node keeps only the first of several `Origin` lines in `headers`; they are
- * joined here so that the core sees the list and refuses it as malformed.
+ * The raw `Origin` with every line it arrived on (see `originFromRawHeaders`): a duplicated
+ * `Origin` must reach the core joined, so that it is refused rather than half-read.
  */
 function readOrigin(raw: IncomingMessage): string | undefined {
-  const origin = raw.headers.origin;
-  if (origin === undefined) return undefined;
-  const rawHeaders = raw.rawHeaders;
-  let joined: string | undefined;
-  let seen = 0;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i] as string;
-    if (name.length !== 6 || name.toLowerCase() !== 'origin') continue;
-    seen++;
-    const value = rawHeaders[i + 1] as string;
-    joined = seen === 1 ? value : `${joined}, ${value}`;
-  }
-  return seen > 1 ? joined : origin;
+  if (raw.headers.origin === undefined) return undefined;
+  return originFromRawHeaders(raw.rawHeaders);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -11,6 +11,7 @@
 import {
   appendVary,
   createCorsPolicy,
+  originFromRawHeaders,
   isCorsPolicy,
   type CorsDecision,
   type CorsHeaderName,
@@ -272,24 +273,13 @@ function readCorsRequest(ctx: CorsContext): CorsRequest {
 }
 
 /**
- * The `Origin` header with every line it arrived on. A browser sends one line; two lines are an
- * attack or a broken proxy, and the core must see them joined (`a, b`, which is not an origin) to
- * refuse them. Node keeps only the first `Origin` line in `req.headers`, so count the raw lines.
+ * The `Origin` header with every line it arrived on (see `originFromRawHeaders`): Node keeps only
+ * one `Origin` line in `req.headers`, and a duplicated `Origin` must reach the core joined, so that it
+ * is refused rather than half-read.
  */
 function readOrigin(req: CorsContext['req']): string | undefined {
-  const origin = headerString(req.headers.origin);
-  if (origin === undefined) return undefined;
-  const raw = req.rawHeaders;
-  let joined: string | undefined;
-  let lines = 0;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] as string;
-    if (name.length === 6 && name.toLowerCase() === 'origin') {
-      joined = lines === 0 ? (raw[i + 1] as string) : `${joined}, ${raw[i + 1] as string}`;
-      lines++;
-    }
-  }
-  return lines > 1 ? joined : origin;
+  if (req.headers.origin === undefined) return undefined;
+  return originFromRawHeaders(req.rawHeaders);
 }
 
 function headerString(value: unknown): string | undefined {

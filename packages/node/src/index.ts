@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   appendVary,
   createCorsPolicy,
+  originFromRawHeaders,
   isCorsPolicy,
   type CorsDecision,
   type CorsHeaderName,
@@ -261,25 +262,14 @@ function readCorsRequest(req: IncomingMessage): CorsRequest {
 }
 
 /**
- * The `Origin` header with every line it arrived on. A browser sends one line; two lines are an
- * attack or a broken proxy, and the core must see them joined (`a, b`, which is not an origin) to
- * refuse them. Some Node versions keep only the first line in `req.headers`, so count the raw lines.
+ * The `Origin` header with every line it arrived on (see `originFromRawHeaders`): a duplicated
+ * `Origin` must reach the core joined, so that it is refused rather than half-read.
  */
 function readOrigin(req: IncomingMessage): string | undefined {
-  const origin = headerString(req.headers.origin);
-  if (origin === undefined) return undefined;
-  const raw = req.rawHeaders;
-  if (!Array.isArray(raw)) return origin;
-  let joined: string | undefined;
-  let lines = 0;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] as string;
-    if (name.length === 6 && name.toLowerCase() === 'origin') {
-      joined = lines === 0 ? (raw[i + 1] as string) : `${joined}, ${raw[i + 1] as string}`;
-      lines++;
-    }
-  }
-  return lines > 1 ? joined : origin;
+  if (req.headers.origin === undefined) return undefined;
+  return Array.isArray(req.rawHeaders)
+    ? originFromRawHeaders(req.rawHeaders)
+    : headerString(req.headers.origin);
 }
 
 function headerString(value: string | string[] | number | undefined): string | undefined {
