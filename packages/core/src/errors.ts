@@ -107,7 +107,9 @@ export function isCorsConfigError(error: unknown): error is CorsConfigError {
 /** Renders any value for an error message: bounded in length, control characters escaped. */
 export function describeValue(value: unknown, limit = 80): string {
   let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
+  // Cut a string before escaping it: a hostile megabyte costs no more than the limit.
+  if (typeof value === 'string')
+    text = JSON.stringify(value.length > limit ? value.slice(0, limit) + '…' : value);
   else if (value instanceof RegExp) text = String(value);
   else if (typeof value === 'function') text = `function ${value.name || '(anonymous)'}`;
   else {

@@ -423,6 +423,14 @@ describe('decisions', () => {
     expect(Object.isFrozen(first)).toBe(true);
   });
 
+  it('builds a message from a megabyte-long origin in time that does not depend on its length', () => {
+    const policy = createCorsPolicy({ origin: [APP] });
+    const huge = `https://${'a'.repeat(1 << 20)}`;
+    const decision = sync(policy.decide({ method: 'GET', origin: huge }));
+    expect(decision.message!.length).toBeLessThan(250);
+    expect(decision.message).toContain('…');
+  });
+
   it('bounds and escapes the offending value in a message', () => {
     const policy = createCorsPolicy({ origin: [APP] });
     const decision = sync(

@@ -250,10 +250,8 @@ describe('the core decides on a hostile value in time at most linear in its size
   /** A flat string, as Node's HTTP parser produces (not a rope left by concatenation). */
   const flat = (value: string) => Buffer.from(value, 'latin1').toString('latin1');
 
-  // Linear work doubles (ratio ~2), quadratic quadruples (~4). Measured here: about 1 for
-  // Access-Control-Request-Headers (the length cap is checked first), about 2 for Origin and
-  // Access-Control-Request-Method (the denial message serializes the whole value before it
-  // truncates it: linear, and bounded by Node's 16 KiB header limit over HTTP).
+  // Linear work doubles (ratio ~2), quadratic quadruples (~4). Measured: about 1 for all three
+  // (each length cap is checked first, and a refusal's message cuts the value before escaping it).
   const BOUND = 3;
 
   it.each([
