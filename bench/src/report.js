@@ -251,27 +251,29 @@ function targets(results) {
     ]);
   out.push(table(['', ...ids], staticRows), '');
 
-  const listIds = ids.filter((id) => id.startsWith('S5-'));
-  if (ids.includes('S1') && listIds.length > 0) {
+  // S5-3 (3 origins, the allowed one last) is the base: it is timed right before the longer lists,
+  // in the same state of the JIT, which S1 (timed first) is not.
+  const listIds = ids.filter((id) => id.startsWith('S5-') && id !== 'S5-3');
+  if (ids.includes('S5-3') && listIds.length > 0) {
     out.push(
       '### Ours costs the same from 3 to 100,000 origins (within 10%)',
       '',
-      "Ours' added cost with the allowed origin last of n, divided by its added cost with 3 origins (S1). HTTP figures carry the noise of two differences.",
+      "Ours' added cost with the allowed origin last of n, divided by its added cost with the allowed origin last of 3 (S5-3). HTTP figures carry the noise of two differences.",
       '',
     );
     const rows = [];
     for (const r of results.inprocess.filter((row) => row.results)) {
+      const base = r.results['S5-3']?.cells.ours;
       rows.push([
         `${frameworkTitle(results, r.framework)}, in-process`,
-        ...listIds.map((id) =>
-          showRatio(ratio(r.results[id]?.cells.ours, r.results.S1?.cells.ours), 1.1),
-        ),
+        ...listIds.map((id) => showRatio(ratio(r.results[id]?.cells.ours, base), 1.1)),
       ]);
     }
     for (const r of results.http) {
+      const base = r.results['S5-3']?.ours;
       rows.push([
         `${frameworkTitle(results, r.framework)}, HTTP`,
-        ...listIds.map((id) => showRatio(ratio(r.results[id]?.ours, r.results.S1?.ours), 1.1)),
+        ...listIds.map((id) => showRatio(ratio(r.results[id]?.ours, base), 1.1)),
       ]);
     }
     out.push(table(['', ...listIds], rows), '');

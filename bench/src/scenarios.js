@@ -26,6 +26,7 @@ const base = {
 
 export const POLICIES = {
   base,
+  list3: { ...base, origins: listEndingWithApp(3) },
   list10: { ...base, origins: listEndingWithApp(10) },
   list1000: { ...base, origins: listEndingWithApp(1000) },
   list10000: { ...base, origins: listEndingWithApp(10_000) },
@@ -137,7 +138,7 @@ export const SCENARIOS = [
     check: expectNoAcao,
   },
   { id: 'S4', title: 'no Origin', policy: 'base', request: get(), check: expectNoAcao },
-  ...[10, 1000, 10_000, 100_000].map((n) => ({
+  ...[3, 10, 1000, 10_000, 100_000].map((n) => ({
     id: `S5-${n}`,
     title: `allowed origin last of ${n.toLocaleString('en-US')}`,
     policy: `list${n}`,
