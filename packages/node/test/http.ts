@@ -4,6 +4,8 @@
  */
 import http, { type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import type { SpecVector } from '../../core/test/vectors.js';
 
 export interface Reply {
   status: number;
@@ -73,4 +75,47 @@ export function varyTokens(reply: Reply): string[] {
     .split(',')
     .map((token) => token.trim().toLowerCase())
     .filter((token) => token !== '');
+}
+
+/** The request header lines of a spec vector (absent headers are not sent). */
+export function vectorHeaders(request: SpecVector['request']): RequestHeaders {
+  const headers: RequestHeaders = {};
+  if (request.origin != null) headers.origin = request.origin;
+  if (request.requestMethod != null)
+    headers['access-control-request-method'] = request.requestMethod;
+  if (request.requestHeaders != null)
+    headers['access-control-request-headers'] = request.requestHeaders;
+  if (request.requestPrivateNetwork != null) {
+    headers['access-control-request-private-network'] = request.requestPrivateNetwork;
+  }
+  return headers;
+}
+
+/**
+ * Checks a reply against a spec vector: exactly its CORS headers, its Vary tokens (and no Origin
+ * token when it has none), and either an answered preflight with no body that never reached the
+ * route, or the route's `200 route`.
+ */
+export function expectVectorReply(
+  reply: Reply,
+  expected: SpecVector['expect'],
+  routeRan: boolean,
+): void {
+  expect(corsHeaders(reply)).toEqual(expected.headers);
+  const vary = varyTokens(reply);
+  const expectedVary = expected.vary
+    .split(',')
+    .map((token) => token.trim().toLowerCase())
+    .filter((token) => token !== '');
+  for (const token of expectedVary) expect(vary).toContain(token);
+  if (!expectedVary.includes('origin')) expect(vary).not.toContain('origin');
+  if (expected.end) {
+    expect(reply.status).toBe(expected.status);
+    expect(reply.body).toBe('');
+    expect(routeRan).toBe(false);
+  } else {
+    expect(reply.status).toBe(200);
+    expect(reply.body).toBe('route');
+    expect(routeRan).toBe(true);
+  }
 }
