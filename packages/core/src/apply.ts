@@ -2,8 +2,23 @@
  * Applying a decision to a response, for custom servers and runtimes with a Fetch `Headers` (Deno,
  * Bun, workers, Hono-like frameworks). Structural types, so the core needs no DOM or Node types.
  */
-import type { CorsDecision } from './types.js';
+import type { CorsDecision, CorsHeaderName } from './types.js';
 import { appendVary } from './vary.js';
+
+/**
+ * Every response header a decision may set. An adapter whose request meets two policies (say an
+ * app-wide one, then a router's) removes these before applying the later, more specific decision,
+ * so that a refusal there is not undone by headers left by the first.
+ */
+export const CORS_RESPONSE_HEADERS: readonly CorsHeaderName[] = Object.freeze([
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-allow-private-network',
+  'access-control-expose-headers',
+  'access-control-max-age',
+]);
 
 /** The part of the Fetch `Headers` interface that `applyCorsHeaders` uses. */
 export interface HeadersLike {

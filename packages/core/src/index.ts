@@ -10,7 +10,12 @@ export { createCorsPolicy, isCorsPolicy, DEFAULT_METHODS, MAX_MAX_AGE } from './
 export { parseOrigin, MAX_ORIGIN_LENGTH } from './origin.js';
 export type { ParsedOrigin, TupleOrigin, NullOrigin, HostKind } from './origin.js';
 export { appendVary } from './vary.js';
-export { applyCorsHeaders, corsRequestFromHeaders, originFromRawHeaders } from './apply.js';
+export {
+  CORS_RESPONSE_HEADERS,
+  applyCorsHeaders,
+  corsRequestFromHeaders,
+  originFromRawHeaders,
+} from './apply.js';
 export type { HeadersLike } from './apply.js';
 export { CorsError, CorsConfigError, isCorsConfigError } from './errors.js';
 export type { CorsConfigIssue, CorsConfigIssueCode } from './errors.js';

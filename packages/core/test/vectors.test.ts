@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCorsPolicy, type CorsDecision } from '../src/index.js';
+import { CORS_RESPONSE_HEADERS, createCorsPolicy, type CorsDecision } from '../src/index.js';
 import { specPolicies, specVectors } from './vectors.js';
 
 describe('spec vectors (the table every adapter replays)', () => {
@@ -23,4 +23,14 @@ describe('spec vectors (the table every adapter replays)', () => {
       if (!decision.allowed) expect(decision.message).toMatch(/\S/);
     });
   }
+});
+
+describe('CORS_RESPONSE_HEADERS', () => {
+  it('names every header any spec decision sets, so adapters can clear an earlier answer', () => {
+    const set = new Set<string>();
+    for (const vector of specVectors)
+      for (const name of Object.keys(vector.expect.headers)) set.add(name);
+    for (const name of set) expect(CORS_RESPONSE_HEADERS).toContain(name);
+    expect(Object.isFrozen(CORS_RESPONSE_HEADERS)).toBe(true);
+  });
 });

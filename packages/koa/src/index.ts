@@ -9,12 +9,12 @@
  * @packageDocumentation
  */
 import {
+  CORS_RESPONSE_HEADERS,
   appendVary,
   createCorsPolicy,
   originFromRawHeaders,
   isCorsPolicy,
   type CorsDecision,
-  type CorsHeaderName,
   type CorsOptions,
   type CorsPolicy,
   type CorsRequest,
@@ -169,7 +169,7 @@ export function cors<Ctx extends CorsContext = CorsContext>(
     // this later, more specific decision replaces its CORS headers, so that a refusal here is not
     // undone by headers left from there. Allowed decisions always set ACAO, so it is the marker.
     if (ctx.res.getHeader('access-control-allow-origin') !== undefined) {
-      for (const name of CORS_HEADER_NAMES) ctx.remove(name);
+      for (const name of CORS_RESPONSE_HEADERS) ctx.remove(name);
     }
     const headers = decision.headers;
     for (const name in headers) ctx.set(name, headers[name as keyof typeof headers] as string);
@@ -205,17 +205,6 @@ export function cors<Ctx extends CorsContext = CorsContext>(
 
 /** On a context: the `handled` mark of the cors() middleware that last took the request. */
 const LAST_DECIDED = Symbol.for('@cors/koa last decided');
-
-/** Every response header a decision may set. */
-const CORS_HEADER_NAMES: readonly CorsHeaderName[] = [
-  'access-control-allow-origin',
-  'access-control-allow-credentials',
-  'access-control-allow-methods',
-  'access-control-allow-headers',
-  'access-control-allow-private-network',
-  'access-control-expose-headers',
-  'access-control-max-age',
-];
 
 /**
  * Merges `tokens` into the response's `Vary` with the core's `appendVary` (case-insensitive, no

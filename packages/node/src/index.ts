@@ -9,12 +9,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  CORS_RESPONSE_HEADERS,
   appendVary,
   createCorsPolicy,
   originFromRawHeaders,
   isCorsPolicy,
   type CorsDecision,
-  type CorsHeaderName,
   type CorsOptions,
   type CorsPolicy,
   type CorsRequest,
@@ -188,17 +188,6 @@ function checkListener(onDecision: unknown): void {
   }
 }
 
-/** Every response header a decision may set. */
-const CORS_HEADER_NAMES: readonly CorsHeaderName[] = [
-  'access-control-allow-origin',
-  'access-control-allow-credentials',
-  'access-control-allow-methods',
-  'access-control-allow-headers',
-  'access-control-allow-private-network',
-  'access-control-expose-headers',
-  'access-control-max-age',
-];
-
 function isThenable(value: unknown): value is PromiseLike<CorsDecision> {
   return (
     typeof value === 'object' &&
@@ -234,7 +223,7 @@ function finish(
   // this later, more specific decision replaces its CORS headers, so that a refusal here is not
   // undone by the headers left from there. Allowed decisions always set ACAO, so it is the marker.
   if (res.hasHeader('access-control-allow-origin')) {
-    for (const name of CORS_HEADER_NAMES) res.removeHeader(name);
+    for (const name of CORS_RESPONSE_HEADERS) res.removeHeader(name);
   }
   const headers = decision.headers;
   for (const name in headers) res.setHeader(name, headers[name as keyof typeof headers] as string);
