@@ -116,6 +116,8 @@ describe('parseOrigin refuses anything a browser would never send', () => {
     ['a percent-encoded character', 'https://example.com%60.evil.com'],
     ['a short IPv4 form', 'http://127.1'],
     ['an octal IPv4 form', 'http://0177.0.0.1'],
+    ['a three-digit IPv4 part with a leading zero', 'http://010.0.0.1'],
+    ['a two-digit IPv4 part with a leading zero', 'http://1.2.3.04'],
     ['a hex IPv4 form', 'http://0x7f.0.0.1'],
     ['a hex last label', 'http://example.0x1'],
     ['an integer IPv4 form', 'http://2130706433'],
