@@ -25,6 +25,12 @@ function count(file) {
   );
 }
 
+function hasTests(dir) {
+  const manifest = join(dir, 'package.json');
+  if (!existsSync(manifest)) return false;
+  return typeof JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test === 'string';
+}
+
 for (const root of WORKSPACE_ROOTS) {
   if (!existsSync(root)) continue;
   const dirs = existsSync(join(root, 'package.json'))
@@ -32,7 +38,13 @@ for (const root of WORKSPACE_ROOTS) {
     : readdirSync(root).map((name) => join(root, name));
   for (const dir of dirs) {
     if (!statSync(dir).isDirectory()) continue;
-    for (const name of readdirSync(dir).filter((n) => REPORT.test(n))) count(join(dir, name));
+    const reports = readdirSync(dir).filter((n) => REPORT.test(n));
+    for (const name of reports) count(join(dir, name));
+    // A workspace with tests but no report crashed or never ran: that is a failure, not zero tests.
+    if (reports.length === 0 && hasTests(dir)) {
+      failed += 1;
+      console.log(`${dir}: no test report (its tests crashed or did not run), counted as 1 failed`);
+    }
   }
 }
 
