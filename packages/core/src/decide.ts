@@ -6,7 +6,7 @@
  * References are to the Fetch Standard, §3.2 "CORS protocol".
  */
 import { matchesPattern, type OriginMatcher } from './origin-config.js';
-import { scanOrigin, type OriginScan } from './origin.js';
+import { MAX_ORIGIN_LENGTH, scanOrigin, type OriginScan } from './origin.js';
 import { describeValue } from './errors.js';
 import {
   MAX_REQUEST_METHOD_LENGTH,
@@ -34,15 +34,27 @@ export const DENIED_ORIGIN_PREFLIGHT_STATUS = 403;
 
 type Headers = Record<string, string>;
 
-/** How many listed origins keep a ready-made allowed answer (the rest are built per request). */
+/**
+ * How many origins keep a ready-made answer to their actual requests: allowed (listed or matched
+ * by a pattern) or refused. Keys are values a client chooses, so the memory is bounded: when full,
+ * it is emptied and fills again with what is asked now.
+ */
 export const ACTUAL_CACHE_LIMIT = 10_000;
+
+/** How many ready-made preflight answers are kept, over every origin (emptied when full). */
+export const PREFLIGHT_CACHE_LIMIT = 4_096;
+
+/** Longest `Access-Control-Request-Headers` whose preflight answer is kept; longer ones are decided every time. */
+export const PREFLIGHT_CACHE_MAX_HEADERS_LENGTH = 256;
 
 const EMPTY_HEADERS: Readonly<Headers> = Object.freeze({});
 
 const ALLOWED = 0;
 const NOT_ALLOWED = 1;
 const MALFORMED = 2;
-type Match = typeof ALLOWED | typeof NOT_ALLOWED | typeof MALFORMED;
+/** Allowed by an `origin` function: the answer may change between requests, so it is never kept. */
+const ALLOWED_BY_FUNCTION = 3;
+type Match = typeof ALLOWED | typeof NOT_ALLOWED | typeof MALFORMED | typeof ALLOWED_BY_FUNCTION;
 
 function isThenable<T>(value: unknown): value is PromiseLike<T> {
   return (
@@ -92,6 +104,19 @@ class OriginDenial implements CorsDecision {
   }
 }
 
+/** A kept preflight answer, for one origin and one `Access-Control-Request-Headers` value. */
+interface PreflightAnswer {
+  readonly method: string;
+  readonly privateNetwork: boolean;
+  readonly decision: CorsDecision;
+}
+
+/** Kept decisions are handed to every later request: nobody may change them. */
+function freezeDecision(decision: CorsDecision): CorsDecision {
+  Object.freeze(decision.headers);
+  return Object.freeze(decision);
+}
+
 export function createDecider(
   policy: CompiledPolicy,
 ): (request: CorsRequest) => CorsDecision | Promise<CorsDecision> {
@@ -127,7 +152,7 @@ export function createDecider(
     'Access-Control-Request-Method, Access-Control-Request-Headers' +
     (allowPrivateNetwork ? ', Access-Control-Request-Private-Network' : '');
 
-  const freeze = (decision: CorsDecision): CorsDecision => Object.freeze(decision);
+  const freeze = freezeDecision;
 
   // A static '*' answers every request the same way, so its answer does not vary on Origin even
   // when Origin is absent (a shared cache may serve it to a cross-origin request later).
@@ -244,23 +269,84 @@ export function createDecider(
       );
       if (isThenable<boolean>(result)) {
         return Promise.resolve(result).then((value) =>
-          value === true ? ALLOWED : matchFunctions(m, i + 1, origin, request),
+          value === true ? ALLOWED_BY_FUNCTION : matchFunctions(m, i + 1, origin, request),
         );
       }
-      if (result === true) return ALLOWED;
+      if (result === true) return ALLOWED_BY_FUNCTION;
     }
     return NOT_ALLOWED;
   }
 
-  // Allowed answers for listed origins are the same every time: keep them, frozen. Bounded, and only
-  // listed origins are keys, so a client cannot grow it.
+  // Ready-made answers. Whatever depends only on the request's header values is decided once and
+  // then looked up: allowed origins (listed or matched by a pattern) unless a credentials function
+  // has a say, refused and malformed origins unless an origin function has one, and preflights
+  // (origin, method, header list) on the same terms. Keys are values a client chooses, so every
+  // memory is bounded (emptied when full) and long values are never kept.
   const actualCache = new Map<string, CorsDecision>();
-  const cacheActual = credentialsFunction === null;
+  const refusedPreflightCache = new Map<string, CorsDecision>();
+  const preflightCache = new Map<string, Map<string, PreflightAnswer>>();
+  let preflightCacheSize = 0;
+  const keepAllowed = credentialsFunction === null;
+  const keepRefused = matcher === null || matcher.functions.length === 0;
+
+  /** For answers that depend on the origin alone. A refused origin may be of any length. */
+  function keepByOrigin(
+    cache: Map<string, CorsDecision>,
+    origin: string,
+    decision: CorsDecision,
+  ): CorsDecision {
+    if (origin.length > MAX_ORIGIN_LENGTH) return decision;
+    if (cache.size >= ACTUAL_CACHE_LIMIT) cache.clear();
+    cache.set(origin, decision);
+    return decision;
+  }
+
+  /** For preflights of an allowed origin (or of '*'): the answer depends on the method and headers. */
+  function keepPreflight(
+    origin: string,
+    request: CorsRequest,
+    privateNetwork: boolean,
+    decision: CorsDecision,
+  ): CorsDecision {
+    const requestHeaders = request.requestHeaders ?? '';
+    if (requestHeaders.length > PREFLIGHT_CACHE_MAX_HEADERS_LENGTH) return decision;
+    if (preflightCacheSize >= PREFLIGHT_CACHE_LIMIT) {
+      preflightCache.clear();
+      preflightCacheSize = 0;
+    }
+    let answers = preflightCache.get(origin);
+    if (answers === undefined) {
+      answers = new Map();
+      preflightCache.set(origin, answers);
+    }
+    if (!answers.has(requestHeaders)) preflightCacheSize++;
+    answers.set(requestHeaders, {
+      method: request.requestMethod as string,
+      privateNetwork,
+      decision: freezeDecision(decision),
+    });
+    return decision;
+  }
+
+  function cachedPreflight(origin: string, request: CorsRequest): CorsDecision | undefined {
+    const answers = preflightCache.get(origin);
+    if (answers === undefined) return refusedPreflightCache.get(origin);
+    const answer = answers.get(request.requestHeaders ?? '');
+    if (
+      answer !== undefined &&
+      answer.method === request.requestMethod &&
+      answer.privateNetwork === (allowPrivateNetwork && request.requestPrivateNetwork === 'true')
+    ) {
+      return answer.decision;
+    }
+    return undefined;
+  }
 
   function allowedActual(
     origin: string,
     withCredentials: boolean,
     isOptions: boolean,
+    keep: boolean,
   ): CorsDecision {
     const headers: Headers = { 'access-control-allow-origin': origin };
     if (withCredentials) headers['access-control-allow-credentials'] = 'true';
@@ -273,16 +359,9 @@ export function createDecider(
       vary: isOptions ? preflightVary : actualVary,
       end: false,
     };
-    if (
-      cacheActual &&
-      !isOptions &&
-      actualCache.size < ACTUAL_CACHE_LIMIT &&
-      (matcher as OriginMatcher).exact.has(origin)
-    ) {
-      Object.freeze(headers);
-      actualCache.set(origin, Object.freeze(decision));
-    }
-    return decision;
+    return keep && !isOptions
+      ? keepByOrigin(actualCache, origin, freezeDecision(decision))
+      : decision;
   }
 
   /** Fetch §4.8 "CORS-preflight fetch": method, then headers. `origin` is the ACAO value. */
@@ -378,26 +457,37 @@ export function createDecider(
     origin: string,
     isPreflight: boolean,
     withCredentials: boolean,
+    keep: boolean,
   ): CorsDecision {
-    return isPreflight
-      ? preflight(request, origin, withCredentials)
-      : allowedActual(origin, withCredentials, request.method === 'OPTIONS');
+    if (!isPreflight) {
+      return allowedActual(origin, withCredentials, request.method === 'OPTIONS', keep);
+    }
+    const decision = preflight(request, origin, withCredentials);
+    return keep
+      ? keepPreflight(
+          origin,
+          request,
+          allowPrivateNetwork && request.requestPrivateNetwork === 'true',
+          decision,
+        )
+      : decision;
   }
 
   function afterOriginAllowed(
     request: CorsRequest,
     origin: string,
     isPreflight: boolean,
+    keep: boolean,
   ): CorsDecision | Promise<CorsDecision> {
     if (credentialsFunction === null)
-      return allowed(request, origin, isPreflight, staticCredentials);
+      return allowed(request, origin, isPreflight, staticCredentials, keep);
     const result = credentialsFunction(origin, request);
     if (isThenable<boolean>(result)) {
       return Promise.resolve(result).then((value) =>
-        allowed(request, origin, isPreflight, value === true),
+        allowed(request, origin, isPreflight, value === true, false),
       );
     }
-    return allowed(request, origin, isPreflight, result === true);
+    return allowed(request, origin, isPreflight, result === true, false);
   }
 
   function afterMatch(
@@ -406,13 +496,21 @@ export function createDecider(
     origin: string,
     isPreflight: boolean,
   ): CorsDecision | Promise<CorsDecision> {
-    if (match === ALLOWED) return afterOriginAllowed(request, origin, isPreflight);
-    return deniedOrigin(
+    if (match === ALLOWED) return afterOriginAllowed(request, origin, isPreflight, keepAllowed);
+    if (match === ALLOWED_BY_FUNCTION)
+      return afterOriginAllowed(request, origin, isPreflight, false);
+    const isOptions = request.method === 'OPTIONS';
+    const decision = deniedOrigin(
       isPreflight,
       match === MALFORMED ? 'origin-malformed' : 'origin-not-allowed',
       origin,
-      request.method === 'OPTIONS',
+      isOptions,
     );
+    // A malformed origin never reaches the origin functions, so its refusal can always be kept.
+    if (isOptions && !isPreflight) return decision;
+    if (match === NOT_ALLOWED && !keepRefused) return decision;
+    Object.freeze(decision);
+    return keepByOrigin(isPreflight ? refusedPreflightCache : actualCache, origin, decision);
   }
 
   return function decide(request: CorsRequest): CorsDecision | Promise<CorsDecision> {
@@ -424,11 +522,18 @@ export function createDecider(
     const isPreflight = isOptions && request.requestMethod != null;
     if (wildcard) {
       // The origin is not read, so it is not validated either: '*' is never a reflection.
-      if (isPreflight) return preflight(request, '*', false);
-      return isOptions ? wildcardOptionsActual : wildcardActual;
+      if (!isPreflight) return isOptions ? wildcardOptionsActual : wildcardActual;
+      // (createCorsPolicy refuses allowPrivateNetwork with '*', so no grant depends on it here.)
+      return (
+        cachedPreflight('*', request) ??
+        keepPreflight('*', request, false, preflight(request, '*', false))
+      );
     }
-    if (cacheActual && !isOptions) {
+    if (!isOptions) {
       const cached = actualCache.get(origin);
+      if (cached !== undefined) return cached;
+    } else if (isPreflight) {
+      const cached = cachedPreflight(origin, request);
       if (cached !== undefined) return cached;
     }
     const match = matchOrigin(origin, request);

@@ -466,24 +466,171 @@ describe('ready-made answers', () => {
     ).toBeUndefined();
   });
 
-  it('keeps at most ACTUAL_CACHE_LIMIT answers and still answers every listed origin right', async () => {
+  it('keeps at most ACTUAL_CACHE_LIMIT answers: when full it starts over, and every origin is still answered right', async () => {
     const { ACTUAL_CACHE_LIMIT } = await import('../src/decide.js');
     const origins = Array.from(
       { length: ACTUAL_CACHE_LIMIT + 5 },
       (_, i) => `https://o${i}.example.com`,
     );
     const policy = createCorsPolicy({ origin: origins });
+    const firstAnswer = sync(policy.decide({ method: 'GET', origin: origins[0] }));
     for (const origin of origins) policy.decide({ method: 'GET', origin });
     const last = origins[origins.length - 1]!;
-    const again = sync(policy.decide({ method: 'GET', origin: last }));
-    expect(again.headers['access-control-allow-origin']).toBe(last);
-    expect(Object.isFrozen(again)).toBe(false); // built afresh: the cache was full
+    expect(sync(policy.decide({ method: 'GET', origin: last })).headers).toEqual({
+      'access-control-allow-origin': last,
+    });
+    // Emptied when it filled up: the first origin gets a new answer, as right as the old one.
+    const again = sync(policy.decide({ method: 'GET', origin: origins[0] }));
+    expect(again).not.toBe(firstAnswer);
+    expect(again).toEqual(firstAnswer);
   });
 
-  it('does not reuse answers for patterns, whose origins a client chooses', () => {
+  it("keeps a pattern's answer per origin, each naming its own origin", () => {
     const policy = createCorsPolicy({ origin: 'https://*.example.com' });
-    const first = sync(policy.decide({ method: 'GET', origin: 'https://a.example.com' }));
-    expect(sync(policy.decide({ method: 'GET', origin: 'https://a.example.com' }))).not.toBe(first);
+    const a = sync(policy.decide({ method: 'GET', origin: 'https://a.example.com' }));
+    expect(sync(policy.decide({ method: 'GET', origin: 'https://a.example.com' }))).toBe(a);
+    const b = sync(policy.decide({ method: 'GET', origin: 'https://b.example.com' }));
+    expect(b.headers['access-control-allow-origin']).toBe('https://b.example.com');
+    expect(a.headers['access-control-allow-origin']).toBe('https://a.example.com');
+  });
+
+  it('keeps refusals frozen when no origin function could change its mind', () => {
+    const policy = createCorsPolicy({ origin: [APP] });
+    const refused = sync(policy.decide({ method: 'GET', origin: 'https://evil.example' }));
+    expect(sync(policy.decide({ method: 'GET', origin: 'https://evil.example' }))).toBe(refused);
+    expect(Object.isFrozen(refused)).toBe(true);
+    const malformed = sync(policy.decide({ method: 'GET', origin: 'https://EVIL.example' }));
+    expect(malformed.reason).toBe('origin-malformed');
+    expect(sync(policy.decide({ method: 'GET', origin: 'https://EVIL.example' }))).toBe(malformed);
+  });
+
+  it('asks an origin function again on every request, for refusals and grants alike', () => {
+    let allow = false;
+    const policy = createCorsPolicy({ origin: [APP, () => allow] });
+    const other = 'https://other.example';
+    expect(sync(policy.decide({ method: 'GET', origin: other })).allowed).toBe(false);
+    allow = true;
+    expect(sync(policy.decide({ method: 'GET', origin: other })).allowed).toBe(true);
+    expect(sync(policy.decide(preflight(other, 'PUT'))).allowed).toBe(true);
+    allow = false;
+    expect(sync(policy.decide({ method: 'GET', origin: other })).allowed).toBe(false);
+    expect(sync(policy.decide(preflight(other, 'PUT'))).allowed).toBe(false);
+    // A malformed origin never reaches the function, so its refusal is kept even here.
+    const malformed = sync(policy.decide({ method: 'GET', origin: 'https://x.example/' }));
+    expect(sync(policy.decide({ method: 'GET', origin: 'https://x.example/' }))).toBe(malformed);
+  });
+
+  it('does not keep answers to OPTIONS requests that are not preflights', () => {
+    const policy = createCorsPolicy({ origin: [APP] });
+    const first = sync(policy.decide({ method: 'OPTIONS', origin: APP }));
+    expect(sync(policy.decide({ method: 'OPTIONS', origin: APP }))).not.toBe(first);
+    const refused = sync(policy.decide({ method: 'OPTIONS', origin: 'https://evil.example' }));
+    expect(refused.vary).toContain('Access-Control-Request-Method');
+    expect(sync(policy.decide({ method: 'OPTIONS', origin: 'https://evil.example' }))).not.toBe(
+      refused,
+    );
+  });
+});
+
+describe('ready-made preflight answers', () => {
+  const options = {
+    origin: [APP],
+    methods: ['GET', 'PUT', 'DELETE'],
+    allowedHeaders: ['X-A', 'X-B'],
+  };
+
+  it('reuses one frozen answer for the same origin, method and header list', () => {
+    const policy = createCorsPolicy(options);
+    const first = sync(policy.decide(preflight(APP, 'PUT', 'x-a')));
+    expect(sync(policy.decide(preflight(APP, 'PUT', 'x-a')))).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first.headers)).toBe(true);
+  });
+
+  it('answers another method or header list on its own terms', () => {
+    const policy = createCorsPolicy(options);
+    policy.decide(preflight(APP, 'PUT', 'x-a'));
+    expect(sync(policy.decide(preflight(APP, 'DELETE', 'x-a'))).headers).toMatchObject({
+      'access-control-allow-methods': 'DELETE',
+    });
+    expect(sync(policy.decide(preflight(APP, 'PATCH', 'x-a')))).toMatchObject({
+      allowed: false,
+      reason: 'method-not-allowed',
+    });
+    expect(sync(policy.decide(preflight(APP, 'PUT', 'x-c')))).toMatchObject({
+      allowed: false,
+      reason: 'header-not-allowed',
+    });
+    expect(sync(policy.decide(preflight(APP, 'PUT')))).toMatchObject({ allowed: true });
+    expect(sync(policy.decide(preflight(APP, 'PUT', 'x-a'))).headers).toMatchObject({
+      'access-control-allow-methods': 'PUT',
+    });
+    // And back: the kept refusals are refusals again.
+    expect(sync(policy.decide(preflight(APP, 'PATCH', 'x-a'))).allowed).toBe(false);
+    expect(sync(policy.decide(preflight(APP, 'PUT', 'x-c'))).allowed).toBe(false);
+  });
+
+  it('tells a Private Network Access preflight from a plain one', () => {
+    const policy = createCorsPolicy({ ...options, allowPrivateNetwork: true });
+    const plain = sync(policy.decide(preflight(APP, 'PUT')));
+    const pna = sync(policy.decide({ ...preflight(APP, 'PUT'), requestPrivateNetwork: 'true' }));
+    expect(plain.headers['access-control-allow-private-network']).toBeUndefined();
+    expect(pna.headers['access-control-allow-private-network']).toBe('true');
+    expect(
+      sync(policy.decide(preflight(APP, 'PUT'))).headers['access-control-allow-private-network'],
+    ).toBeUndefined();
+  });
+
+  it("keeps a refused origin's preflight answer whatever it asks for", () => {
+    const policy = createCorsPolicy(options);
+    const refused = sync(policy.decide(preflight('https://evil.example', 'PUT', 'x-a')));
+    expect(refused.status).toBe(DENIED_ORIGIN_PREFLIGHT_STATUS);
+    expect(sync(policy.decide(preflight('https://evil.example', 'GET')))).toBe(refused);
+  });
+
+  it('keeps the answer of a wildcard policy once for every origin', () => {
+    const policy = createCorsPolicy({ origin: '*', methods: ['PUT'] });
+    const first = sync(policy.decide(preflight('https://a.example', 'PUT')));
+    expect(sync(policy.decide(preflight('https://b.example', 'PUT')))).toBe(first);
+    expect(first.headers['access-control-allow-origin']).toBe('*');
+  });
+
+  it('never keeps an answer that a credentials function decides per request', () => {
+    let allow = true;
+    const policy = createCorsPolicy({ ...options, credentials: () => allow });
+    expect(
+      sync(policy.decide(preflight(APP, 'PUT'))).headers['access-control-allow-credentials'],
+    ).toBe('true');
+    allow = false;
+    expect(
+      sync(policy.decide(preflight(APP, 'PUT'))).headers['access-control-allow-credentials'],
+    ).toBeUndefined();
+  });
+
+  it('does not keep answers to long header lists', async () => {
+    const { PREFLIGHT_CACHE_MAX_HEADERS_LENGTH } = await import('../src/decide.js');
+    const policy = createCorsPolicy({ origin: [APP] });
+    const long = Array.from(
+      { length: PREFLIGHT_CACHE_MAX_HEADERS_LENGTH / 8 + 1 },
+      (_, i) => `x-h${String(i).padStart(4, '0')}`,
+    ).join(',');
+    expect(long.length).toBeGreaterThan(PREFLIGHT_CACHE_MAX_HEADERS_LENGTH);
+    const first = sync(policy.decide(preflight(APP, 'PUT', long)));
+    expect(first.headers['access-control-allow-headers']).toBe(long);
+    expect(sync(policy.decide(preflight(APP, 'PUT', long)))).not.toBe(first);
+  });
+
+  it('keeps at most PREFLIGHT_CACHE_LIMIT answers: when full it starts over, still right', async () => {
+    const { PREFLIGHT_CACHE_LIMIT } = await import('../src/decide.js');
+    const policy = createCorsPolicy({ origin: [APP] });
+    const first = sync(policy.decide(preflight(APP, 'PUT', 'x-0')));
+    for (let i = 1; i <= PREFLIGHT_CACHE_LIMIT + 5; i++) {
+      const decision = sync(policy.decide(preflight(APP, 'PUT', `x-${i}`)));
+      expect(decision.headers['access-control-allow-headers']).toBe(`x-${i}`);
+    }
+    const again = sync(policy.decide(preflight(APP, 'PUT', 'x-0')));
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
   });
 });
 
