@@ -3,7 +3,6 @@
  * back into reply headers, an OPTIONS catch-all so that preflights reach every path, and an
  * `onRoute` hook that compiles each route's `config.cors` once, at start-up.
  */
-import type { IncomingMessage } from 'node:http';
 import type {
   FastifyInstance,
   FastifyPluginCallback,
@@ -19,7 +18,6 @@ import {
   CorsError,
   isCorsConfigError,
   isCorsPolicy,
-  originFromRawHeaders,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
@@ -148,15 +146,6 @@ function isThenable<T>(value: unknown): value is PromiseLike<T> {
 
 function pluginError(code: string, message: string): CorsError {
   return new CorsError(code, message);
-}
-
-/**
- * The raw `Origin` with every line it arrived on (see `originFromRawHeaders`): a duplicated
- * `Origin` must reach the core joined, so that it is refused rather than half-read.
- */
-function readOrigin(raw: IncomingMessage): string | undefined {
-  if (raw.headers.origin === undefined) return undefined;
-  return originFromRawHeaders(raw.rawHeaders);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
@@ -435,7 +424,12 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
     if (onDecision !== undefined) onDecision(decision, request);
     const cors = decision.headers;
     for (const name in cors) reply.header(name, cors[name as keyof typeof cors]);
-    if (decision.vary !== '') reply.header('vary', appendVary(varyOf(reply), decision.vary));
+    const vary = decision.vary;
+    if (vary !== '') {
+      // The decision's own tokens are already in canonical form: merge only with what is there.
+      const existing = varyOf(reply);
+      reply.header('vary', existing === undefined ? vary : appendVary(existing, vary));
+    }
     if (!decision.end) return false;
     reply.code(decision.status ?? 204).send();
     return true;
@@ -455,7 +449,10 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
     }
     const raw = request.raw;
     const headers = raw.headers;
-    const requestMethod = headers['access-control-request-method'];
+    const method = raw.method as string;
+    // The preflight headers mean something only on OPTIONS; other requests do not read them.
+    const isOptions = method === 'OPTIONS';
+    const requestMethod = isOptions ? headers['access-control-request-method'] : undefined;
     const policy = policyFor(request, requestMethod);
     if (policy === null) {
       done();
@@ -465,13 +462,17 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
       done(policy);
       return;
     }
-    const corsRequest: CorsRequest = {
-      method: raw.method as string,
-      origin: readOrigin(raw),
-      requestMethod,
-      requestHeaders: headers['access-control-request-headers'],
-      requestPrivateNetwork: headerValue(headers['access-control-request-private-network']),
-    };
+    // Node joins a repeated `Origin` into one value (`a, b`), which the core refuses as malformed.
+    const origin = headers.origin;
+    const corsRequest: CorsRequest = isOptions
+      ? {
+          method,
+          origin,
+          requestMethod,
+          requestHeaders: headers['access-control-request-headers'],
+          requestPrivateNetwork: headerValue(headers['access-control-request-private-network']),
+        }
+      : { method, origin };
     const decision = policy.decide(corsRequest);
     if (!isThenable<CorsDecision>(decision)) {
       if (!applyDecision(decision, request, reply)) done();

@@ -12,7 +12,6 @@ import {
   CORS_RESPONSE_HEADERS,
   appendVary,
   createCorsPolicy,
-  originFromRawHeaders,
   isCorsPolicy,
   type CorsDecision,
   type CorsOptions,
@@ -147,28 +146,41 @@ export function cors<Ctx extends CorsContext = CorsContext>(
   // reached twice for one request (router.use plus an OPTIONS route, see the README).
   const handled = Symbol('@cors/koa handled');
 
-  return async function cors(ctx, next) {
+  // Not an async function: an await costs a turn of the microtask queue and a promise on every
+  // request, and most requests need neither (a preflight is answered, a request without CORS
+  // headers to merge back only waits for the route).
+  return function cors(ctx, next) {
     const marks = ctx as unknown as Record<symbol, unknown>;
-    if (marks[handled] === true) {
-      await next();
-      return;
-    }
+    if (marks[handled] === true) return next().then(NOTHING);
     marks[handled] = true;
-    // This cors() now speaks for the request, even if deciding fails (see the catch below).
+    const second = marks[LAST_DECIDED] !== undefined;
+    // This cors() now speaks for the request, even if deciding fails (see respond's catch).
     marks[LAST_DECIDED] = handled;
 
     const pending = policy.decide(readCorsRequest(ctx));
     // Async only when the user gave a function that returns a promise (the core's rule); a
     // rejection propagates to Koa's error handling like any middleware error.
-    const decision = isThenable(pending) ? await pending : pending;
+    if (isThenable(pending)) {
+      return Promise.resolve(pending).then((decision) => respond(ctx, next, decision, second));
+    }
+    return respond(ctx, next, pending, second);
+  };
+
+  /** `second`: another cors() decided this request before this one. */
+  function respond(
+    ctx: Ctx,
+    next: CorsNext,
+    decision: CorsDecision,
+    second: boolean,
+  ): Promise<void> {
     if (onDecision !== undefined) onDecision(decision, ctx);
     // Someone upstream already answered (say a timeout, while an async origin function ran).
-    if (ctx.headerSent) return;
+    if (ctx.headerSent) return DONE;
 
     // A policy that ran earlier for this request (say app-wide, before a router's own) allowed it:
     // this later, more specific decision replaces its CORS headers, so that a refusal here is not
     // undone by headers left from there. Allowed decisions always set ACAO, so it is the marker.
-    if (ctx.res.getHeader('access-control-allow-origin') !== undefined) {
+    if (second && ctx.res.getHeader('access-control-allow-origin') !== undefined) {
       for (const name of CORS_RESPONSE_HEADERS) ctx.remove(name);
     }
     const headers = decision.headers;
@@ -184,26 +196,33 @@ export function cors<Ctx extends CorsContext = CorsContext>(
       ctx.body = null;
       ctx.status = decision.status as number;
       ctx.set('Content-Length', '0');
-      return;
+      return DONE;
     }
 
-    try {
-      await next();
-    } catch (error) {
-      // Only the last cors() that took this request speaks for it: an outer one must not put back
-      // what an inner, more specific policy refused (or failed to decide).
-      if (marks[LAST_DECIDED] === handled) addErrorHeaders(error, decision);
-      throw error;
-    }
-    // A route that set `Vary` itself (`ctx.set('Vary', 'Accept')`) replaced the CORS tokens; a cache
-    // would then serve one origin's answer to another. Merging again is a no-op otherwise. Only
-    // Vary comes back: it never grants anything, whereas putting back an Access-Control-* header a
-    // later middleware removed could grant what that middleware meant to refuse.
-    if (vary !== '' && !ctx.headerSent) mergeVary(ctx, vary);
-  };
+    const marks = ctx as unknown as Record<symbol, unknown>;
+    return next().then(
+      // A route that set `Vary` itself (`ctx.set('Vary', 'Accept')`) replaced the CORS tokens; a
+      // cache would then serve one origin's answer to another. Merging again is a no-op otherwise.
+      // Only Vary comes back: it never grants anything, whereas putting back an Access-Control-*
+      // header a later middleware removed could grant what that middleware meant to refuse.
+      vary === ''
+        ? NOTHING
+        : () => {
+            if (!ctx.headerSent) mergeVary(ctx, vary);
+          },
+      (error: unknown) => {
+        // Only the last cors() that took this request speaks for it: an outer one must not put
+        // back what an inner, more specific policy refused (or failed to decide).
+        if (marks[LAST_DECIDED] === handled) addErrorHeaders(error, decision);
+        throw error;
+      },
+    );
+  }
 }
 
-/** On a context: the `handled` mark of the cors() middleware that last took the request. */
+const DONE: Promise<void> = Promise.resolve();
+const NOTHING = (): void => undefined;
+
 const LAST_DECIDED = Symbol.for('@cors/koa last decided');
 
 /**
@@ -213,6 +232,11 @@ const LAST_DECIDED = Symbol.for('@cors/koa last decided');
  */
 function mergeVary(ctx: CorsContext, tokens: string): void {
   const existing = headerString(ctx.res.getHeader('vary'));
+  // The decision's own tokens are already in canonical form: merge only with what is there.
+  if (existing === undefined) {
+    ctx.set('Vary', tokens);
+    return;
+  }
   const merged = appendVary(existing, tokens);
   if (merged !== existing) ctx.set('Vary', merged);
 }
@@ -252,23 +276,18 @@ function addErrorHeaders(error: unknown, decision: CorsDecision): void {
 /** Reads the request's method and the four headers the core decides on, as received. */
 function readCorsRequest(ctx: CorsContext): CorsRequest {
   const headers = ctx.req.headers;
+  const method = ctx.method;
+  // Node joins a repeated `Origin` into one value (`a, b`), which the core refuses as malformed.
+  const origin = headerString(headers.origin);
+  // The preflight headers mean something only on OPTIONS; other requests do not read them.
+  if (method !== 'OPTIONS') return { method, origin };
   return {
-    method: ctx.method,
-    origin: readOrigin(ctx.req),
+    method,
+    origin,
     requestMethod: headerString(headers['access-control-request-method']),
     requestHeaders: headerString(headers['access-control-request-headers']),
     requestPrivateNetwork: headerString(headers['access-control-request-private-network']),
   };
-}
-
-/**
- * The `Origin` header with every line it arrived on (see `originFromRawHeaders`): Node keeps only
- * one `Origin` line in `req.headers`, and a duplicated `Origin` must reach the core joined, so that it
- * is refused rather than half-read.
- */
-function readOrigin(req: CorsContext['req']): string | undefined {
-  if (req.headers.origin === undefined) return undefined;
-  return originFromRawHeaders(req.rawHeaders);
 }
 
 function headerString(value: unknown): string | undefined {

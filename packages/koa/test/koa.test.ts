@@ -20,10 +20,25 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
     return { app, runs };
   }
 
-  it('is a named async middleware function', () => {
+  it('is a named middleware that returns a promise on every path, preflights included', async () => {
     const middleware = cors({ origin: [APP] });
     expect(middleware.name).toBe('cors');
-    expect(middleware.constructor.name).toBe('AsyncFunction');
+    const seen: unknown[] = [];
+    const app = newApp(Koa);
+    app.use(async (ctx, next) => {
+      seen.push(middleware(ctx, next));
+      await seen.at(-1);
+    });
+    app.use((ctx) => {
+      ctx.body = 'ok';
+    });
+    await withServer(app, async (port) => {
+      await send(port, 'GET', '/', { origin: APP });
+      await send(port, 'OPTIONS', '/', { origin: APP, 'access-control-request-method': 'PUT' });
+      await send(port, 'GET', '/');
+    });
+    expect(seen).toHaveLength(3);
+    for (const result of seen) expect(result).toBeInstanceOf(Promise);
   });
 
   it('sets the CORS headers and Vary on an allowed request and runs the route', async () => {

@@ -12,7 +12,6 @@ import {
   CORS_RESPONSE_HEADERS,
   appendVary,
   createCorsPolicy,
-  originFromRawHeaders,
   isCorsPolicy,
   type CorsDecision,
   type CorsOptions,
@@ -227,8 +226,12 @@ function finish(
   }
   const headers = decision.headers;
   for (const name in headers) res.setHeader(name, headers[name as keyof typeof headers] as string);
-  if (decision.vary !== '')
-    res.setHeader('vary', appendVary(headerString(res.getHeader('vary')), decision.vary));
+  const vary = decision.vary;
+  if (vary !== '') {
+    // The decision's own tokens are already in canonical form: merge only with what is there.
+    const existing = res.getHeader('vary');
+    res.setHeader('vary', existing === undefined ? vary : appendVary(headerString(existing), vary));
+  }
   if (!decision.end) return false;
   const status = decision.status as number;
   res.statusCode = status;
@@ -238,27 +241,23 @@ function finish(
   return true;
 }
 
-/** Reads the request's method and the four headers the core decides on, as received. */
+/**
+ * Reads the request's method and the headers the core decides on, as received. Node joins a
+ * repeated `Origin` into one value (`a, b`), which the core refuses as malformed. The preflight
+ * headers mean something only on OPTIONS, so other requests do not read them.
+ */
 function readCorsRequest(req: IncomingMessage): CorsRequest {
   const headers = req.headers;
+  const method = req.method ?? '';
+  const origin = headerString(headers.origin);
+  if (method !== 'OPTIONS') return { method, origin };
   return {
-    method: req.method ?? '',
-    origin: readOrigin(req),
+    method,
+    origin,
     requestMethod: headerString(headers['access-control-request-method']),
     requestHeaders: headerString(headers['access-control-request-headers']),
     requestPrivateNetwork: headerString(headers['access-control-request-private-network']),
   };
-}
-
-/**
- * The `Origin` header with every line it arrived on (see `originFromRawHeaders`): a duplicated
- * `Origin` must reach the core joined, so that it is refused rather than half-read.
- */
-function readOrigin(req: IncomingMessage): string | undefined {
-  if (req.headers.origin === undefined) return undefined;
-  return Array.isArray(req.rawHeaders)
-    ? originFromRawHeaders(req.rawHeaders)
-    : headerString(req.headers.origin);
 }
 
 function headerString(value: string | string[] | number | undefined): string | undefined {
