@@ -87,7 +87,7 @@ export type KoaCorsOptions<Ctx extends CorsContext = CorsContext> = CorsOptions 
 export type CorsMiddleware<Ctx extends CorsContext = CorsContext> = (
   ctx: Ctx,
   next: CorsNext,
-) => Promise<void>;
+) => Promise<unknown>;
 
 /**
  * Creates the CORS middleware. The options are validated once, here: a mistake (such as
@@ -151,7 +151,7 @@ export function cors<Ctx extends CorsContext = CorsContext>(
   // headers to merge back only waits for the route).
   return function cors(ctx, next) {
     const marks = ctx as unknown as Record<symbol, unknown>;
-    if (marks[handled] === true) return next().then(NOTHING);
+    if (marks[handled] === true) return next();
     marks[handled] = true;
     const second = marks[LAST_DECIDED] !== undefined;
     // This cors() now speaks for the request, even if deciding fails (see respond's catch).
@@ -172,7 +172,7 @@ export function cors<Ctx extends CorsContext = CorsContext>(
     next: CorsNext,
     decision: CorsDecision,
     second: boolean,
-  ): Promise<void> {
+  ): Promise<unknown> {
     if (onDecision !== undefined) onDecision(decision, ctx);
     // Someone upstream already answered (say a timeout, while an async origin function ran).
     if (ctx.headerSent) return DONE;
@@ -199,8 +199,12 @@ export function cors<Ctx extends CorsContext = CorsContext>(
       return DONE;
     }
 
+    // Koa waits for next()'s own promise: this middleware only listens to it, so that its work
+    // after the route adds no step to the chain. Listeners run in the order they were added, so
+    // these run before Koa's error handling sees a failure.
     const marks = ctx as unknown as Record<symbol, unknown>;
-    return next().then(
+    const routed = next();
+    routed.then(
       // A route that set `Vary` itself (`ctx.set('Vary', 'Accept')`) replaced the CORS tokens; a
       // cache would then serve one origin's answer to another. Merging again is a no-op otherwise.
       // Only Vary comes back: it never grants anything, whereas putting back an Access-Control-*
@@ -208,15 +212,23 @@ export function cors<Ctx extends CorsContext = CorsContext>(
       vary === ''
         ? NOTHING
         : () => {
-            if (!ctx.headerSent) mergeVary(ctx, vary);
+            if (!ctx.headerSent) mergeVaryQuietly(ctx, vary);
           },
       (error: unknown) => {
         // Only the last cors() that took this request speaks for it: an outer one must not put
-        // back what an inner, more specific policy refused (or failed to decide).
-        if (marks[LAST_DECIDED] === handled) addErrorHeaders(error, decision);
-        throw error;
+        // back what an inner, more specific policy refused (or failed to decide). The error itself
+        // goes on through `routed`, which Koa awaits; nothing thrown here may escape, as the
+        // promise this listener makes is nobody's to handle.
+        if (marks[LAST_DECIDED] === handled) {
+          try {
+            addErrorHeaders(error, decision);
+          } catch {
+            // An error object whose headers cannot be read or written keeps its own.
+          }
+        }
       },
     );
+    return routed;
   }
 }
 
@@ -239,6 +251,15 @@ function mergeVary(ctx: CorsContext, tokens: string): void {
   }
   const merged = appendVary(existing, tokens);
   if (merged !== existing) ctx.set('Vary', merged);
+}
+
+/** After the route, where a throw would be an unhandled rejection: a failure leaves Vary as it is. */
+function mergeVaryQuietly(ctx: CorsContext, tokens: string): void {
+  try {
+    mergeVary(ctx, tokens);
+  } catch {
+    // Headers that can no longer be set (a custom response object): nothing better to do.
+  }
 }
 
 /**

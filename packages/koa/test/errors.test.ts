@@ -55,6 +55,19 @@ function failingRoutes(ctx: Context): void {
       Object.defineProperty(error, 'headers', { value: { 'X-Fixed': 'yes' }, writable: false });
       throw error;
     }
+    case '/unreadable-headers': {
+      // Headers that throw the first time they are read (a broken error class, a Proxy): cors()
+      // reads them first, Koa's error handling after it.
+      const error = Object.assign(new Error('unreadable'), { status: 422, expose: true });
+      let reads = 0;
+      Object.defineProperty(error, 'headers', {
+        get() {
+          if (reads++ === 0) throw new Error('headers getter exploded');
+          return { 'X-Late': 'yes' };
+        },
+      });
+      throw error;
+    }
     case '/set-then-throw':
       ctx.set('X-Request-Id', 'r-1');
       ctx.vary('Accept-Encoding');
@@ -186,6 +199,25 @@ describe.each(koaVersions)('CORS headers on error responses, $name', ({ Koa }) =
         expect(reply.body).toBe('fixed');
         expect(reply.headers['x-fixed']).toBe('yes');
       });
+    });
+
+    it('answers an error whose headers throw when read, and lets nothing go unhandled', async () => {
+      const unhandled: unknown[] = [];
+      const listener = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', listener);
+      try {
+        await withServer(app(), async (port) => {
+          const reply = await send(port, 'GET', '/unreadable-headers', { origin: APP });
+          expect(reply.status).toBe(422);
+          expect(reply.body).toBe('unreadable');
+          expect(reply.headers['x-late']).toBe('yes');
+        });
+        // Rejections are reported after a turn of the event loop.
+        await new Promise((resolve) => setImmediate(resolve));
+      } finally {
+        process.off('unhandledRejection', listener);
+      }
+      expect(unhandled).toEqual([]);
     });
 
     it('is not needed on a success response: the headers stay as set', async () => {

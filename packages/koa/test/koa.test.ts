@@ -279,6 +279,33 @@ describe.each(koaVersions)('cors() on $name', ({ Koa }) => {
     });
   });
 
+  it('leaves Vary as the route left it when it cannot be set after the route, and lets nothing go unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    const app = newApp(Koa);
+    app.use(cors({ origin: [APP] }));
+    app.use((ctx) => {
+      ctx.set('Vary', 'Accept');
+      ctx.body = 'route';
+      // A response object that no longer takes headers (a custom one, a proxy's).
+      ctx.set = () => {
+        throw new Error('headers are frozen');
+      };
+    });
+    try {
+      await withServer(app, async (port) => {
+        const reply = await send(port, 'GET', '/', { origin: APP });
+        expect(reply.status).toBe(200);
+        expect(reply.headers.vary).toBe('Accept');
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('sends no Vary for a public policy (a static * does not depend on Origin)', async () => {
     const { app } = appWith({ origin: '*' });
     await withServer(app, async (port) => {
