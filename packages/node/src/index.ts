@@ -218,11 +218,14 @@ function finish(
   // Someone else already answered (say a timeout middleware, while an async origin function
   // ran): setting headers would throw, and running the route would write twice. Stop here.
   if (res.headersSent) return true;
-  // A policy that ran earlier for this request (say app-wide, before a router's own) allowed it:
-  // this later, more specific decision replaces its CORS headers, so that a refusal here is not
-  // undone by the headers left from there. Allowed decisions always set ACAO, so it is the marker.
-  if (res.hasHeader('access-control-allow-origin')) {
+  // A policy that ran earlier for this request (say app-wide, before a router's own): this later,
+  // more specific decision replaces its CORS headers, so that a refusal here is not undone by the
+  // headers left from there. A mark on the response says so without asking it for a header.
+  const marks = res as unknown as Record<symbol, unknown>;
+  if (marks[DECIDED] === true) {
     for (const name of CORS_RESPONSE_HEADERS) res.removeHeader(name);
+  } else {
+    marks[DECIDED] = true;
   }
   const headers = decision.headers;
   for (const name in headers) res.setHeader(name, headers[name as keyof typeof headers] as string);
@@ -240,6 +243,9 @@ function finish(
   res.end();
   return true;
 }
+
+/** On a response that a policy of this adapter (any copy of it) already decided. */
+const DECIDED = Symbol.for('@cors/node decided');
 
 /**
  * Reads the request's method and the headers the core decides on, as received. Node joins a
