@@ -6,7 +6,7 @@
  * References are to the Fetch Standard, §3.2 "CORS protocol".
  */
 import { matchesPattern, type OriginMatcher } from './origin-config.js';
-import { MAX_ORIGIN_LENGTH, scanOrigin, type OriginScan } from './origin.js';
+import { scanOrigin, type OriginScan } from './origin.js';
 import { describeValue } from './errors.js';
 import {
   MAX_REQUEST_METHOD_LENGTH,
@@ -35,14 +35,20 @@ export const DENIED_ORIGIN_PREFLIGHT_STATUS = 403;
 type Headers = Record<string, string>;
 
 /**
- * How many origins keep a ready-made answer to their actual requests: allowed (listed or matched
- * by a pattern) or refused. Keys are values a client chooses, so the memory is bounded: when full,
- * it is emptied and fills again with what is asked now.
+ * How many allowed origins (listed or matched by a pattern) keep a ready-made answer to their actual
+ * requests. Keys are values a client chooses, so every memory here is bounded: when full, it is
+ * emptied and fills again with what is asked now.
  */
 export const ACTUAL_CACHE_LIMIT = 10_000;
 
-/** How many ready-made preflight answers are kept, over every origin (emptied when full). */
-export const PREFLIGHT_CACHE_LIMIT = 4_096;
+/** How many refused origins keep their answer, for actual requests and for preflights (each). */
+export const REFUSED_CACHE_LIMIT = 1_000;
+
+/** How many ready-made preflight answers of allowed origins are kept, over every origin. */
+export const PREFLIGHT_CACHE_LIMIT = 1_024;
+
+/** Longest origin whose answers are kept; longer ones (no browser sends them) are decided every time. */
+export const KEPT_ORIGIN_MAX_LENGTH = 256;
 
 /** Longest `Access-Control-Request-Headers` whose preflight answer is kept; longer ones are decided every time. */
 export const PREFLIGHT_CACHE_MAX_HEADERS_LENGTH = 256;
@@ -283,20 +289,22 @@ export function createDecider(
   // (origin, method, header list) on the same terms. Keys are values a client chooses, so every
   // memory is bounded (emptied when full) and long values are never kept.
   const actualCache = new Map<string, CorsDecision>();
+  const refusedCache = new Map<string, CorsDecision>();
   const refusedPreflightCache = new Map<string, CorsDecision>();
   const preflightCache = new Map<string, Map<string, PreflightAnswer>>();
   let preflightCacheSize = 0;
   const keepAllowed = credentialsFunction === null;
   const keepRefused = matcher === null || matcher.functions.length === 0;
 
-  /** For answers that depend on the origin alone. A refused origin may be of any length. */
+  /** For answers that depend on the origin alone. */
   function keepByOrigin(
     cache: Map<string, CorsDecision>,
+    limit: number,
     origin: string,
     decision: CorsDecision,
   ): CorsDecision {
-    if (origin.length > MAX_ORIGIN_LENGTH) return decision;
-    if (cache.size >= ACTUAL_CACHE_LIMIT) cache.clear();
+    if (origin.length > KEPT_ORIGIN_MAX_LENGTH) return decision;
+    if (cache.size >= limit) cache.clear();
     cache.set(origin, decision);
     return decision;
   }
@@ -310,6 +318,7 @@ export function createDecider(
   ): CorsDecision {
     const requestHeaders = request.requestHeaders ?? '';
     if (requestHeaders.length > PREFLIGHT_CACHE_MAX_HEADERS_LENGTH) return decision;
+    if (origin.length > KEPT_ORIGIN_MAX_LENGTH) return decision;
     if (preflightCacheSize >= PREFLIGHT_CACHE_LIMIT) {
       preflightCache.clear();
       preflightCacheSize = 0;
@@ -360,7 +369,7 @@ export function createDecider(
       end: false,
     };
     return keep && !isOptions
-      ? keepByOrigin(actualCache, origin, freezeDecision(decision))
+      ? keepByOrigin(actualCache, ACTUAL_CACHE_LIMIT, origin, freezeDecision(decision))
       : decision;
   }
 
@@ -510,7 +519,12 @@ export function createDecider(
     if (isOptions && !isPreflight) return decision;
     if (match === NOT_ALLOWED && !keepRefused) return decision;
     Object.freeze(decision);
-    return keepByOrigin(isPreflight ? refusedPreflightCache : actualCache, origin, decision);
+    return keepByOrigin(
+      isPreflight ? refusedPreflightCache : refusedCache,
+      REFUSED_CACHE_LIMIT,
+      origin,
+      decision,
+    );
   }
 
   return function decide(request: CorsRequest): CorsDecision | Promise<CorsDecision> {
@@ -530,7 +544,7 @@ export function createDecider(
       );
     }
     if (!isOptions) {
-      const cached = actualCache.get(origin);
+      const cached = actualCache.get(origin) ?? refusedCache.get(origin);
       if (cached !== undefined) return cached;
     } else if (isPreflight) {
       const cached = cachedPreflight(origin, request);

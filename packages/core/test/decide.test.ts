@@ -520,6 +520,41 @@ describe('ready-made answers', () => {
     expect(sync(policy.decide({ method: 'GET', origin: 'https://x.example/' }))).toBe(malformed);
   });
 
+  it('keeps no answer for an origin longer than KEPT_ORIGIN_MAX_LENGTH, allowed or refused', async () => {
+    const { KEPT_ORIGIN_MAX_LENGTH } = await import('../src/decide.js');
+    // A host of 250 characters (labels of at most 63, a name of at most 253).
+    const long = `https://${`${'a'.repeat(60)}.`.repeat(4)}ex.com`;
+    expect(long.length).toBeGreaterThan(KEPT_ORIGIN_MAX_LENGTH);
+    const policy = createCorsPolicy({ origin: [long] });
+    const allowed = sync(policy.decide({ method: 'GET', origin: long }));
+    expect(allowed.headers['access-control-allow-origin']).toBe(long);
+    expect(sync(policy.decide({ method: 'GET', origin: long }))).not.toBe(allowed);
+    const preflightAnswer = sync(policy.decide(preflight(long, 'PUT')));
+    expect(preflightAnswer.allowed).toBe(true);
+    expect(sync(policy.decide(preflight(long, 'PUT')))).not.toBe(preflightAnswer);
+    const refusedOrigin = `${long}/`;
+    const refused = sync(policy.decide({ method: 'GET', origin: refusedOrigin }));
+    expect(refused.reason).toBe('origin-malformed');
+    expect(sync(policy.decide({ method: 'GET', origin: refusedOrigin }))).not.toBe(refused);
+  });
+
+  it('keeps at most REFUSED_CACHE_LIMIT refusals, apart from the allowed answers', async () => {
+    const { REFUSED_CACHE_LIMIT } = await import('../src/decide.js');
+    const policy = createCorsPolicy({ origin: [APP] });
+    const allowed = sync(policy.decide({ method: 'GET', origin: APP }));
+    const first = sync(policy.decide({ method: 'GET', origin: 'https://evil0.example' }));
+    for (let i = 1; i <= REFUSED_CACHE_LIMIT + 5; i++) {
+      expect(
+        sync(policy.decide({ method: 'GET', origin: `https://evil${i}.example` })).allowed,
+      ).toBe(false);
+    }
+    // A flood of refused origins empties the refusals, never the allowed answers.
+    expect(sync(policy.decide({ method: 'GET', origin: APP }))).toBe(allowed);
+    const again = sync(policy.decide({ method: 'GET', origin: 'https://evil0.example' }));
+    expect(again).not.toBe(first);
+    expect(again.reason).toBe('origin-not-allowed');
+  });
+
   it('does not keep answers to OPTIONS requests that are not preflights', () => {
     const policy = createCorsPolicy({ origin: [APP] });
     const first = sync(policy.decide({ method: 'OPTIONS', origin: APP }));
