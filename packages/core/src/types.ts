@@ -3,7 +3,11 @@
  * server, in any runtime, can call the core without adapters.
  */
 
-/** What the core reads from a request: its method and the raw values of four headers. */
+/**
+ * What the core reads from a request: its method and the raw values of four headers. The three
+ * `Access-Control-Request-*` headers mean something only on `OPTIONS`; the adapters read them only
+ * there, so an `origin` or `credentials` function sees them unset on other methods.
+ */
 export interface CorsRequest {
   /** The request method as received, e.g. `GET` or `OPTIONS`. */
   method: string;
