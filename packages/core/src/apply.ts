@@ -2,7 +2,7 @@
  * Applying a decision to a response, for custom servers and runtimes with a Fetch `Headers` (Deno,
  * Bun, workers, Hono-like frameworks). Structural types, so the core needs no DOM or Node types.
  */
-import type { CorsDecision, CorsHeaderName } from './types.js';
+import type { CorsDecision, CorsHeaderName, CorsRequest } from './types.js';
 import { appendVary } from './vary.js';
 
 /**
@@ -42,15 +42,60 @@ export function applyCorsHeaders<H extends HeadersLike>(headers: H, decision: Co
   return headers;
 }
 
-/** Reads the four request headers the core needs from a Fetch-style `Headers` object. */
-export function corsRequestFromHeaders(method: string, headers: Pick<HeadersLike, 'get'>) {
+/**
+ * Reads what the core decides on from a Fetch-style `Headers` object. The three
+ * `Access-Control-Request-*` headers mean something only on `OPTIONS`, so other methods skip them.
+ */
+export function corsRequestFromHeaders(
+  method: string,
+  headers: Pick<HeadersLike, 'get'>,
+): CorsRequest {
+  const origin = headers.get('origin');
+  if (method !== 'OPTIONS') return { method, origin };
   return {
     method,
-    origin: headers.get('origin'),
+    origin,
     requestMethod: headers.get('access-control-request-method'),
     requestHeaders: headers.get('access-control-request-headers'),
     requestPrivateNetwork: headers.get('access-control-request-private-network'),
   };
+}
+
+/**
+ * A Node-style header object (`req.headers` of `node:http`, Express, Fastify, Koa): lower-case
+ * names, each a value or a list of values.
+ */
+export type HeaderRecord = Readonly<
+  Record<string, string | readonly string[] | number | null | undefined>
+>;
+
+/**
+ * Reads what the core decides on from a Node-style header object, as the adapters do. A list of
+ * values is joined with `", "`, as HTTP joins a repeated field (Node already joins a repeated
+ * `Origin` that way, and `decide` refuses the joined value as malformed). The three
+ * `Access-Control-Request-*` headers are read only on `OPTIONS`, where they mean something.
+ *
+ * @example
+ * const decision = policy.decide(corsRequestFromHeaderRecord(req.method ?? '', req.headers));
+ */
+export function corsRequestFromHeaderRecord(method: string, headers: HeaderRecord): CorsRequest {
+  const value = headers.origin;
+  // A string is what every request has, or no Origin at all: the common cases go first.
+  const origin = typeof value === 'string' || value === undefined ? value : headerValue(value);
+  if (method !== 'OPTIONS') return { method, origin };
+  return {
+    method,
+    origin,
+    requestMethod: headerValue(headers['access-control-request-method']),
+    requestHeaders: headerValue(headers['access-control-request-headers']),
+    requestPrivateNetwork: headerValue(headers['access-control-request-private-network']),
+  };
+}
+
+function headerValue(value: HeaderRecord[string]): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' ? String(value) : value.join(', ');
 }
 
 /**

@@ -13,10 +13,11 @@ export { appendVary } from './vary.js';
 export {
   CORS_RESPONSE_HEADERS,
   applyCorsHeaders,
+  corsRequestFromHeaderRecord,
   corsRequestFromHeaders,
   originFromRawHeaders,
 } from './apply.js';
-export type { HeadersLike } from './apply.js';
+export type { HeaderRecord, HeadersLike } from './apply.js';
 export { CorsError, CorsConfigError, isCorsConfigError } from './errors.js';
 export type { CorsConfigIssue, CorsConfigIssueCode } from './errors.js';
 export { DENIED_ORIGIN_PREFLIGHT_STATUS } from './decide.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   appendVary,
   applyCorsHeaders,
+  corsRequestFromHeaderRecord,
   corsRequestFromHeaders,
   createCorsPolicy,
   originFromRawHeaders,
@@ -85,7 +86,17 @@ describe('applyCorsHeaders', () => {
     expect(headers.get('access-control-allow-origin')).toBe('*');
   });
 
-  it('reads the four request headers from a Fetch-style Headers', () => {
+  it('reads Origin alone from a Fetch-style Headers on methods other than OPTIONS', () => {
+    const headers = new FakeHeaders();
+    headers.set('Origin', 'https://a.example');
+    headers.set('Access-Control-Request-Method', 'PUT');
+    expect(corsRequestFromHeaders('GET', headers)).toEqual({
+      method: 'GET',
+      origin: 'https://a.example',
+    });
+  });
+
+  it('reads the four request headers from a Fetch-style Headers on OPTIONS', () => {
     const headers = new FakeHeaders();
     headers.set('Origin', 'https://a.example');
     headers.set('Access-Control-Request-Method', 'PUT');
@@ -96,6 +107,37 @@ describe('applyCorsHeaders', () => {
       requestHeaders: null,
       requestPrivateNetwork: null,
     });
+  });
+});
+
+describe('corsRequestFromHeaderRecord', () => {
+  it('reads the four request headers of a Node-style header object on OPTIONS', () => {
+    expect(
+      corsRequestFromHeaderRecord('OPTIONS', {
+        origin: 'https://a.example',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': ['x-a', 'x-b'],
+        'access-control-request-private-network': null,
+      }),
+    ).toEqual({
+      method: 'OPTIONS',
+      origin: 'https://a.example',
+      requestMethod: 'PUT',
+      requestHeaders: 'x-a, x-b',
+      requestPrivateNetwork: undefined,
+    });
+  });
+
+  it('reads Origin alone on other methods, joining a list so that decide refuses it', () => {
+    const request = corsRequestFromHeaderRecord('GET', {
+      origin: ['https://a.example', 'https://b.example'],
+      'access-control-request-method': 'PUT',
+    });
+    expect(request).toEqual({ method: 'GET', origin: 'https://a.example, https://b.example' });
+    const decision = createCorsPolicy({ origin: ['https://a.example'] }).decide(request);
+    expect(decision).toMatchObject({ allowed: false, reason: 'origin-malformed' });
+    expect(corsRequestFromHeaderRecord('GET', { origin: 7 }).origin).toBe('7');
+    expect(corsRequestFromHeaderRecord('GET', {}).origin).toBeUndefined();
   });
 });
 

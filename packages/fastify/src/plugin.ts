@@ -14,6 +14,7 @@ import type {
 import fp from 'fastify-plugin';
 import {
   appendVary,
+  corsRequestFromHeaderRecord,
   createCorsPolicy,
   CorsError,
   isCorsConfigError,
@@ -21,7 +22,6 @@ import {
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
-  type CorsRequest,
 } from '@cors/core';
 import { createRouteTable, type RouteEntry } from './routes.js';
 
@@ -448,12 +448,8 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
       decided.add(request);
     }
     const raw = request.raw;
-    const headers = raw.headers;
-    const method = raw.method as string;
-    // The preflight headers mean something only on OPTIONS; other requests do not read them.
-    const isOptions = method === 'OPTIONS';
-    const requestMethod = isOptions ? headers['access-control-request-method'] : undefined;
-    const policy = policyFor(request, requestMethod);
+    const corsRequest = corsRequestFromHeaderRecord(raw.method as string, raw.headers);
+    const policy = policyFor(request, corsRequest.requestMethod ?? undefined);
     if (policy === null) {
       done();
       return;
@@ -462,17 +458,6 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
       done(policy);
       return;
     }
-    // Node joins a repeated `Origin` into one value (`a, b`), which the core refuses as malformed.
-    const origin = headers.origin;
-    const corsRequest: CorsRequest = isOptions
-      ? {
-          method,
-          origin,
-          requestMethod,
-          requestHeaders: headers['access-control-request-headers'],
-          requestPrivateNetwork: headerValue(headers['access-control-request-private-network']),
-        }
-      : { method, origin };
     const decision = policy.decide(corsRequest);
     if (!isThenable<CorsDecision>(decision)) {
       if (!applyDecision(decision, request, reply)) done();

@@ -11,12 +11,12 @@
 import {
   CORS_RESPONSE_HEADERS,
   appendVary,
+  corsRequestFromHeaderRecord,
   createCorsPolicy,
   isCorsPolicy,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
-  type CorsRequest,
 } from '@cors/core';
 
 /**
@@ -157,7 +157,7 @@ export function cors<Ctx extends CorsContext = CorsContext>(
     // This cors() now speaks for the request, even if deciding fails (see respond's catch).
     marks[LAST_DECIDED] = handled;
 
-    const pending = policy.decide(readCorsRequest(ctx));
+    const pending = policy.decide(corsRequestFromHeaderRecord(ctx.method, ctx.req.headers));
     // Async only when the user gave a function that returns a promise (the core's rule); a
     // rejection propagates to Koa's error handling like any middleware error.
     if (isThenable(pending)) {
@@ -292,23 +292,6 @@ function addErrorHeaders(error: unknown, decision: CorsDecision): void {
   } catch {
     // A frozen error keeps its own headers; there is nothing better to do with it.
   }
-}
-
-/** Reads the request's method and the four headers the core decides on, as received. */
-function readCorsRequest(ctx: CorsContext): CorsRequest {
-  const headers = ctx.req.headers;
-  const method = ctx.method;
-  // Node joins a repeated `Origin` into one value (`a, b`), which the core refuses as malformed.
-  const origin = headerString(headers.origin);
-  // The preflight headers mean something only on OPTIONS; other requests do not read them.
-  if (method !== 'OPTIONS') return { method, origin };
-  return {
-    method,
-    origin,
-    requestMethod: headerString(headers['access-control-request-method']),
-    requestHeaders: headerString(headers['access-control-request-headers']),
-    requestPrivateNetwork: headerString(headers['access-control-request-private-network']),
-  };
 }
 
 function headerString(value: unknown): string | undefined {

@@ -11,12 +11,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   CORS_RESPONSE_HEADERS,
   appendVary,
+  corsRequestFromHeaderRecord,
   createCorsPolicy,
   isCorsPolicy,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
-  type CorsRequest,
 } from '@cors/core';
 
 /**
@@ -201,7 +201,7 @@ function run(
   policy: CorsPolicy,
   onDecision: CorsDecisionListener | undefined,
 ): boolean | Promise<boolean> {
-  const decision = policy.decide(readCorsRequest(req));
+  const decision = policy.decide(corsRequestFromHeaderRecord(req.method ?? '', req.headers));
   // Async only when the user gave a function that returns a promise (the core's rule).
   if (isThenable(decision))
     return Promise.resolve(decision).then((d) => finish(req, res, d, onDecision));
@@ -246,25 +246,6 @@ function finish(
 
 /** On a response that a policy of this adapter (any copy of it) already decided. */
 const DECIDED = Symbol.for('@cors/node decided');
-
-/**
- * Reads the request's method and the headers the core decides on, as received. Node joins a
- * repeated `Origin` into one value (`a, b`), which the core refuses as malformed. The preflight
- * headers mean something only on OPTIONS, so other requests do not read them.
- */
-function readCorsRequest(req: IncomingMessage): CorsRequest {
-  const headers = req.headers;
-  const method = req.method ?? '';
-  const origin = headerString(headers.origin);
-  if (method !== 'OPTIONS') return { method, origin };
-  return {
-    method,
-    origin,
-    requestMethod: headerString(headers['access-control-request-method']),
-    requestHeaders: headerString(headers['access-control-request-headers']),
-    requestPrivateNetwork: headerString(headers['access-control-request-private-network']),
-  };
-}
 
 function headerString(value: string | string[] | number | undefined): string | undefined {
   if (value === undefined || typeof value === 'string') return value;
