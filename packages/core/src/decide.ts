@@ -158,8 +158,6 @@ export function createDecider(
     'Access-Control-Request-Method, Access-Control-Request-Headers' +
     (allowPrivateNetwork ? ', Access-Control-Request-Private-Network' : '');
 
-  const freeze = freezeDecision;
-
   // A static '*' answers every request the same way, so its answer does not vary on Origin even
   // when Origin is absent (a shared cache may serve it to a cross-origin request later).
   const wildcardHeaders: Headers = { 'access-control-allow-origin': '*' };
@@ -167,7 +165,7 @@ export function createDecider(
     wildcardHeaders['access-control-expose-headers'] = exposeHeadersValue;
   Object.freeze(wildcardHeaders);
 
-  const notCors = freeze({
+  const notCors = freezeDecision({
     kind: 'not-cors',
     allowed: true,
     reason: 'no-origin',
@@ -175,7 +173,7 @@ export function createDecider(
     vary: actualVary,
     end: false,
   });
-  const notCorsOptions = freeze({
+  const notCorsOptions = freezeDecision({
     kind: 'not-cors',
     allowed: true,
     reason: 'no-origin',
@@ -183,7 +181,7 @@ export function createDecider(
     vary: preflightVary,
     end: false,
   });
-  const wildcardActual = freeze({
+  const wildcardActual = freezeDecision({
     kind: 'actual',
     allowed: true,
     reason: 'allowed',
@@ -192,7 +190,7 @@ export function createDecider(
     end: false,
   });
 
-  const wildcardOptionsActual = freeze({ ...wildcardActual, vary: preflightVary });
+  const wildcardOptionsActual = freezeDecision({ ...wildcardActual, vary: preflightVary });
 
   function deniedOrigin(
     preflight: boolean,
@@ -296,6 +294,11 @@ export function createDecider(
   const keepAllowed = credentialsFunction === null;
   const keepRefused = matcher === null || matcher.functions.length === 0;
 
+  /** A Private Network Access preflight that this policy answers with its grant. */
+  function grantsPrivateNetwork(request: CorsRequest): boolean {
+    return allowPrivateNetwork && request.requestPrivateNetwork === 'true';
+  }
+
   /** For answers that depend on the origin alone. */
   function keepByOrigin(
     cache: Map<string, CorsDecision>,
@@ -344,7 +347,7 @@ export function createDecider(
     if (
       answer !== undefined &&
       answer.method === request.requestMethod &&
-      answer.privateNetwork === (allowPrivateNetwork && request.requestPrivateNetwork === 'true')
+      answer.privateNetwork === grantsPrivateNetwork(request)
     ) {
       return answer.decision;
     }
@@ -447,7 +450,7 @@ export function createDecider(
     headers['access-control-allow-methods'] = requestMethod;
     if (allowHeaders !== null) headers['access-control-allow-headers'] = allowHeaders;
     if (maxAgeValue !== null) headers['access-control-max-age'] = maxAgeValue;
-    if (allowPrivateNetwork && request.requestPrivateNetwork === 'true') {
+    if (grantsPrivateNetwork(request)) {
       headers['access-control-allow-private-network'] = 'true';
     }
     return {
@@ -473,12 +476,7 @@ export function createDecider(
     }
     const decision = preflight(request, origin, withCredentials);
     return keep
-      ? keepPreflight(
-          origin,
-          request,
-          allowPrivateNetwork && request.requestPrivateNetwork === 'true',
-          decision,
-        )
+      ? keepPreflight(origin, request, grantsPrivateNetwork(request), decision)
       : decision;
   }
 
@@ -515,15 +513,15 @@ export function createDecider(
       origin,
       isOptions,
     );
-    // A malformed origin never reaches the origin functions, so its refusal can always be kept.
+    // OPTIONS that is not a preflight: rare, and varies on more than the origin; not kept.
     if (isOptions && !isPreflight) return decision;
+    // A malformed origin never reaches the origin functions, so its refusal can always be kept.
     if (match === NOT_ALLOWED && !keepRefused) return decision;
-    Object.freeze(decision);
     return keepByOrigin(
       isPreflight ? refusedPreflightCache : refusedCache,
       REFUSED_CACHE_LIMIT,
       origin,
-      decision,
+      freezeDecision(decision),
     );
   }
 

@@ -28,10 +28,9 @@ export interface CorsContext {
   readonly method: string;
   /** The request URL (path and query), for `onDecision`. */
   readonly url: string;
-  /** Node's request: its headers, and the raw header lines (to see a duplicated `Origin`). */
+  /** Node's request: its headers (Node joins a repeated `Origin` into one value). */
   readonly req: {
     readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-    readonly rawHeaders: readonly string[];
   };
   /** Node's response, to read the `Vary` already set. */
   readonly res: { getHeader(name: string): number | string | readonly string[] | undefined };
