@@ -4,8 +4,8 @@
  */
 import http, { type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect } from 'vitest';
-import type { SpecVector } from '../../core/test/vectors.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { specPolicies, specVectors, type SpecVector } from '../../core/test/vectors.js';
 
 export interface Reply {
   status: number;
@@ -117,5 +117,42 @@ export function expectVectorReply(
     expect(reply.status).toBe(200);
     expect(reply.body).toBe('route');
     expect(routeRan).toBe(true);
+  }
+}
+
+/**
+ * Replays the core's spec table over real HTTP, inside a `describe`: `start` serves one spec policy
+ * (by name) answering `200 route` after CORS, and calls `onRoute` whenever the route runs. Every
+ * vector goes to its policy's server and must get exactly the table's answer.
+ */
+export function replaySpecVectors(
+  start: (policyName: string, onRoute: () => void) => Promise<{ server: Server; port: number }>,
+): void {
+  const ports = new Map<string, number>();
+  const running: Server[] = [];
+  let routeRuns = 0;
+
+  beforeAll(async () => {
+    for (const policyName of Object.keys(specPolicies)) {
+      const { server, port } = await start(policyName, () => routeRuns++);
+      running.push(server);
+      ports.set(policyName, port);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((server) => close(server)));
+  });
+
+  for (const vector of specVectors) {
+    it(vector.name, async () => {
+      const before = routeRuns;
+      const reply = await send(
+        ports.get(vector.policy)!,
+        vector.request.method,
+        '/spec',
+        vectorHeaders(vector.request),
+      );
+      expectVectorReply(reply, vector.expect, routeRuns > before);
+    });
   }
 }
