@@ -5,6 +5,7 @@
  *
  * References are to the Fetch Standard, §3.2 "CORS protocol".
  */
+import { normalizeMethod } from './classify.js';
 import { matchesPattern, type OriginMatcher } from './origin-config.js';
 import { scanOrigin, type OriginScan } from './origin.js';
 import { describeValue } from './errors.js';
@@ -378,17 +379,19 @@ export function createDecider(
 
   /** Fetch §4.8 "CORS-preflight fetch": method, then headers. `origin` is the ACAO value. */
   function preflight(request: CorsRequest, origin: string, withCredentials: boolean): CorsDecision {
-    const requestMethod = request.requestMethod as string;
-    if (requestMethod.length > MAX_REQUEST_METHOD_LENGTH || !isToken(requestMethod)) {
+    const rawRequestMethod = request.requestMethod as string;
+    if (rawRequestMethod.length > MAX_REQUEST_METHOD_LENGTH || !isToken(rawRequestMethod)) {
       return deniedPreflight(
         'method-malformed',
-        `Access-Control-Request-Method ${show(requestMethod)} is not a single method token; refused without echoing it.`,
+        `Access-Control-Request-Method ${show(rawRequestMethod)} is not a single method token; refused without echoing it.`,
         origin,
         withCredentials,
         null,
       );
     }
-    // Methods are case-sensitive; the Fetch Standard upper-cases only the six standard ones.
+    // Methods are case-sensitive; the Fetch Standard upper-cases only the six standard ones, and the
+    // actual request will carry the method so normalised (the same rule that finds a preflight's route).
+    const requestMethod = normalizeMethod(rawRequestMethod);
     if (
       !methodsWildcard &&
       !SAFELISTED_METHODS.has(requestMethod) &&

@@ -104,7 +104,11 @@ function model(request: CorsRequest): Pick<CorsDecision, 'kind' | 'allowed'> & {
   }
   if (!originOk) return { kind, allowed: false };
   if (!isPreflight) return { kind, allowed: true, acao: origin };
-  const rm = request.requestMethod as string;
+  const raw = request.requestMethod as string;
+  // Fetch §2.2.1: the six standard methods are upper-cased in any case; others stay as written.
+  const rm = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'].includes(raw.toUpperCase())
+    ? raw.toUpperCase()
+    : raw;
   const methodOk =
     /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/.test(rm) &&
     (['GET', 'HEAD', 'POST'].includes(rm) || METHODS.includes(rm));

@@ -196,7 +196,11 @@ export function modelDecide(options: ModelOptions, request: CorsRequest): ModelD
       end: true,
       status: okStatus,
     });
-    const method = request.requestMethod as string;
+    const raw = request.requestMethod as string;
+    // Fetch §2.2.1 "normalize a method": the six standard ones in any case become upper case.
+    const method = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'].includes(raw.toUpperCase())
+      ? raw.toUpperCase()
+      : raw;
     if (method.length > 64 || !TOKEN.test(method)) return deny('method-malformed', base);
     const methods = options.methods === undefined ? DEFAULT_METHODS : asList(options.methods);
     if (

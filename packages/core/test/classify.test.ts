@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import {
+  corsRequestKind,
+  createCorsPolicy,
+  normalizeMethod,
+  type CorsDecision,
+} from '../src/index.js';
+
+const APP = 'https://app.example.com';
+
+describe('corsRequestKind (Fetch §3.2.2)', () => {
+  it('calls a request without Origin not CORS, whatever else it carries', () => {
+    expect(corsRequestKind({ method: 'GET' })).toBe('not-cors');
+    expect(corsRequestKind({ method: 'OPTIONS', origin: null, requestMethod: 'PUT' })).toBe(
+      'not-cors',
+    );
+  });
+
+  it('calls OPTIONS with Origin and Access-Control-Request-Method a preflight', () => {
+    expect(corsRequestKind({ method: 'OPTIONS', origin: APP, requestMethod: 'PUT' })).toBe(
+      'preflight',
+    );
+    expect(corsRequestKind({ method: 'OPTIONS', origin: APP, requestMethod: '' })).toBe(
+      'preflight',
+    );
+  });
+
+  it('calls OPTIONS without Access-Control-Request-Method an actual request, so it reaches the route', () => {
+    expect(corsRequestKind({ method: 'OPTIONS', origin: APP })).toBe('actual');
+  });
+
+  it('does not take a lower-case options method for a preflight', () => {
+    expect(corsRequestKind({ method: 'options', origin: APP, requestMethod: 'PUT' })).toBe(
+      'actual',
+    );
+  });
+
+  it('agrees with the kind of every decision', () => {
+    const policy = createCorsPolicy({ origin: [APP] });
+    for (const request of [
+      { method: 'GET' },
+      { method: 'GET', origin: APP },
+      { method: 'OPTIONS', origin: APP },
+      { method: 'OPTIONS', origin: APP, requestMethod: 'PUT' },
+      { method: 'OPTIONS', origin: 'https://evil.example', requestMethod: 'PUT' },
+    ]) {
+      expect((policy.decide(request) as CorsDecision).kind).toBe(corsRequestKind(request));
+    }
+  });
+});
+
+describe('normalizeMethod (Fetch §2.2.1 "normalize a method")', () => {
+  it('upper-cases the six standard methods written in any case', () => {
+    for (const method of ['delete', 'Get', 'hEaD', 'options', 'post', 'pUt']) {
+      expect(normalizeMethod(method)).toBe(method.toUpperCase());
+    }
+  });
+
+  it('leaves every other method as written, patch included', () => {
+    for (const method of ['patch', 'Patch', 'PROPFIND', 'purge', 'DELETE', 'CONNECTION']) {
+      expect(normalizeMethod(method)).toBe(method);
+    }
+  });
+
+  it('makes a lower-case requested delete a preflight for DELETE, echoed as DELETE', () => {
+    const policy = createCorsPolicy({ origin: [APP], methods: ['DELETE'] });
+    const decision = policy.decide({
+      method: 'OPTIONS',
+      origin: APP,
+      requestMethod: 'delete',
+    }) as CorsDecision;
+    expect(decision.allowed).toBe(true);
+    expect(decision.headers['access-control-allow-methods']).toBe('DELETE');
+    const patch = policy.decide({
+      method: 'OPTIONS',
+      origin: APP,
+      requestMethod: 'patch',
+    }) as CorsDecision;
+    expect(patch.reason).toBe('method-not-allowed');
+  });
+});
