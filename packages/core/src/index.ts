@@ -9,6 +9,8 @@
 export { createCorsPolicy, isCorsPolicy, DEFAULT_METHODS, MAX_MAX_AGE } from './policy.js';
 export { corsRequestKind, normalizeMethod } from './classify.js';
 export type { CorsRequestKind } from './classify.js';
+export { selectedPolicy, ERR_CORS_SELECTOR_RESULT } from './select.js';
+export type { CorsPolicySelector } from './select.js';
 export { parseOrigin, MAX_ORIGIN_LENGTH } from './origin.js';
 export type { ParsedOrigin, TupleOrigin, NullOrigin, HostKind } from './origin.js';
 export { appendVary } from './vary.js';
