@@ -47,3 +47,22 @@ export type {
   OriginEntry,
   OriginFunction,
 } from './types.js';
+export {
+  CROSS_ORIGIN_REASONS,
+  CROSS_ORIGIN_REFUSAL_STATUS,
+  createCrossOriginProtection,
+  createCrossOriginProtectionFromCors,
+  crossOriginRequestFromHeaderRecord,
+  crossOriginRequestFromHeaders,
+} from './cross-origin-protection.js';
+export type {
+  CrossOriginConfigIssue,
+  CrossOriginConfigIssueCode,
+  CrossOriginDecision,
+  CrossOriginDecisionFor,
+  CrossOriginDecisionFromCors,
+  CrossOriginProtection,
+  CrossOriginProtectionOptions,
+  CrossOriginReason,
+  CrossOriginRequest,
+} from './cross-origin-protection.js';
