@@ -265,7 +265,7 @@ export type CrossOriginDecisionFor<O> = O extends { trustedOrigins: infer T }
 export function createCrossOriginProtection<const O extends CrossOriginProtectionOptions>(
   options?: O,
 ): CrossOriginProtection<CrossOriginDecisionFor<O>> {
-  return build(compileOptions(options ?? {}, []));
+  return build(compileOptions(options === undefined ? {} : options, []));
 }
 
 /** The decision type of a protection made from a CORS policy or CORS options. */
@@ -311,9 +311,9 @@ export function createCrossOriginProtectionFromCors<
     const matcher = compileOrigins(origin, []);
     fromCors.push({ matcher, credentials: typeof credentials === 'function' ? credentials : null });
   }
-  return build(compileOptions(options ?? {}, fromCors)) as CrossOriginProtection<
-    CrossOriginDecisionFromCors<C, O>
-  >;
+  return build(
+    compileOptions(options === undefined ? {} : options, fromCors),
+  ) as CrossOriginProtection<CrossOriginDecisionFromCors<C, O>>;
 }
 
 function compileOptions(options: unknown, trust: TrustSource[]): CompiledProtection {
