@@ -92,6 +92,42 @@ export interface CrossOriginDecision {
 /** The status of a refused request: 403 Forbidden, as Go answers. */
 export const CROSS_ORIGIN_REFUSAL_STATUS = 403;
 
+/**
+ * The response to a refused request, one definition for every adapter (so they answer byte for byte
+ * the same): 403, a one-line plain-text body that names the reason and repeats no request value,
+ * and `nosniff`. The decision's longer `message` is for logs and `onDecision`.
+ */
+export interface CrossOriginRefusalResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<'content-type' | 'x-content-type-options', string>>;
+  readonly body: string;
+}
+
+const REFUSAL_HEADERS = Object.freeze({
+  'content-type': 'text/plain; charset=utf-8',
+  'x-content-type-options': 'nosniff',
+});
+function refusalResponse(body: string): CrossOriginRefusalResponse {
+  return Object.freeze({ status: CROSS_ORIGIN_REFUSAL_STATUS, headers: REFUSAL_HEADERS, body });
+}
+
+/**
+ * What to send for a refused decision: status {@link CROSS_ORIGIN_REFUSAL_STATUS}, headers and body.
+ * The route must not run. CORS headers of the request's CORS decision are applied as well, so that
+ * an allowed page can read why.
+ *
+ * @example
+ * if (!decision.allowed) {
+ *   const refusal = crossOriginRefusalResponse(decision);
+ *   res.writeHead(refusal.status, refusal.headers).end(refusal.body);
+ * }
+ */
+export function crossOriginRefusalResponse(
+  decision: CrossOriginDecision,
+): CrossOriginRefusalResponse {
+  return REFUSALS.get(decision.reason) ?? GENERIC_REFUSAL;
+}
+
 /** Every `reason` a cross-origin decision can carry, with what it means. */
 export const CROSS_ORIGIN_REASONS: Readonly<Record<CrossOriginReason, string>> = Object.freeze({
   'safe-method':
@@ -118,6 +154,16 @@ export const CROSS_ORIGIN_REASONS: Readonly<Record<CrossOriginReason, string>> =
   'origin-malformed': 'No Sec-Fetch-Site, and Origin is not an origin a browser sends.',
   'browser-headers-missing': 'Neither Sec-Fetch-Site nor Origin, and requireBrowserHeaders is on.',
 });
+
+/** Ready-made refusal responses, one per reason (a closed set), built once. */
+const REFUSALS: ReadonlyMap<string, CrossOriginRefusalResponse> = new Map(
+  Object.keys(CROSS_ORIGIN_REASONS).map((reason) => [
+    reason,
+    refusalResponse(`Forbidden: cross-origin request refused (${reason}).\n`),
+  ]),
+);
+/** For a decision that did not come from `check` (an unknown reason is never echoed). */
+const GENERIC_REFUSAL = refusalResponse('Forbidden: cross-origin request refused.\n');
 
 /** Options of {@link createCrossOriginProtection}. Every option may be left out. */
 export interface CrossOriginProtectionOptions {

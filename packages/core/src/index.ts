@@ -54,6 +54,7 @@ export {
   createCrossOriginProtectionFromCors,
   crossOriginRequestFromHeaderRecord,
   crossOriginRequestFromHeaders,
+  crossOriginRefusalResponse,
 } from './cross-origin-protection.js';
 export type {
   CrossOriginConfigIssue,
@@ -64,5 +65,6 @@ export type {
   CrossOriginProtection,
   CrossOriginProtectionOptions,
   CrossOriginReason,
+  CrossOriginRefusalResponse,
   CrossOriginRequest,
 } from './cross-origin-protection.js';

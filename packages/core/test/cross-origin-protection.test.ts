@@ -11,6 +11,7 @@ import {
   createCrossOriginProtectionFromCors,
   crossOriginRequestFromHeaderRecord,
   crossOriginRequestFromHeaders,
+  crossOriginRefusalResponse,
   isCorsConfigError,
   type CrossOriginConfigIssue,
   type CrossOriginDecision,
@@ -200,6 +201,30 @@ describe('the check', () => {
     expect(CROSS_ORIGIN_REFUSAL_STATUS).toBe(403);
     expect(Object.isFrozen(CROSS_ORIGIN_REASONS)).toBe(true);
     for (const text of Object.values(CROSS_ORIGIN_REASONS)) expect(text.length).toBeGreaterThan(20);
+  });
+
+  it('answers a refusal with 403, nosniff plain text naming the reason and no request value', () => {
+    const decision = post({ origin: 'https://evil.example<script>', secFetchSite: 'cross-site' });
+    const response = crossOriginRefusalResponse(decision);
+    expect(response).toEqual({
+      status: 403,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
+      body: 'Forbidden: cross-origin request refused (cross-site).\n',
+    });
+    expect(Object.isFrozen(response)).toBe(true);
+    // The same frozen answer every time: nothing is built per refused request.
+    expect(crossOriginRefusalResponse(post({ secFetchSite: 'cross-site' }))).toBe(response);
+    for (const reason of Object.keys(CROSS_ORIGIN_REASONS)) {
+      const body = crossOriginRefusalResponse({
+        allowed: false,
+        reason,
+        message: '',
+      } as never).body;
+      expect(body).toBe(`Forbidden: cross-origin request refused (${reason}).\n`);
+    }
+    expect(
+      crossOriginRefusalResponse({ allowed: false, reason: '<b>', message: '' } as never).body,
+    ).toBe('Forbidden: cross-origin request refused.\n');
   });
 
   it('does not read the bypass for a request without a path string', () => {
