@@ -290,7 +290,7 @@ type MayBeAsync<F> = F extends (...args: never[]) => infer R
 type ListMayBeAsync<L> = L extends readonly (infer E)[] ? MayBeAsync<E> : false;
 
 /** `CrossOriginDecision`, or a promise of one when a trusted origin is an async function. */
-export type CrossOriginDecisionFor<O> = O extends { trustedOrigins: infer T }
+export type CrossOriginDecisionFor<O> = O extends { trustedOrigins?: infer T }
   ? true extends ListMayBeAsync<T>
     ? Promise<CrossOriginDecision> | CrossOriginDecision
     : CrossOriginDecision
@@ -308,9 +308,13 @@ export type CrossOriginDecisionFor<O> = O extends { trustedOrigins: infer T }
  *   origin: 'https://evil.example', secFetchSite: 'cross-site' });
  * // decision.allowed === false, decision.reason === 'cross-site'
  */
+export function createCrossOriginProtection(): CrossOriginProtection<CrossOriginDecision>;
 export function createCrossOriginProtection<const O extends CrossOriginProtectionOptions>(
-  options?: O,
-): CrossOriginProtection<CrossOriginDecisionFor<O>> {
+  options: O,
+): CrossOriginProtection<CrossOriginDecisionFor<O>>;
+export function createCrossOriginProtection(
+  options?: CrossOriginProtectionOptions,
+): CrossOriginProtection {
   return build(compileOptions(options === undefined ? {} : options, []));
 }
 
@@ -343,10 +347,17 @@ export type CrossOriginDecisionFromCors<C, O> =
  * const policy = createCorsPolicy({ origin: ['https://app.example.com'], credentials: true });
  * const protection = createCrossOriginProtectionFromCors(policy);
  */
+export function createCrossOriginProtectionFromCors<const C extends CorsPolicy | CorsOptions>(
+  cors: C,
+): CrossOriginProtection<CrossOriginDecisionFromCors<C, Record<never, never>>>;
 export function createCrossOriginProtectionFromCors<
   const C extends CorsPolicy | CorsOptions,
-  const O extends CrossOriginProtectionOptions = Record<never, never>,
->(cors: C, options?: O): CrossOriginProtection<CrossOriginDecisionFromCors<C, O>> {
+  const O extends CrossOriginProtectionOptions,
+>(cors: C, options: O): CrossOriginProtection<CrossOriginDecisionFromCors<C, O>>;
+export function createCrossOriginProtectionFromCors(
+  cors: CorsPolicy | CorsOptions,
+  options?: CrossOriginProtectionOptions,
+): CrossOriginProtection {
   const policy: CorsPolicy = isCorsPolicy(cors)
     ? cors
     : createCorsPolicy(cors as Parameters<typeof createCorsPolicy>[0]);
@@ -357,9 +368,7 @@ export function createCrossOriginProtectionFromCors<
     const matcher = compileOrigins(origin, []);
     fromCors.push({ matcher, credentials: typeof credentials === 'function' ? credentials : null });
   }
-  return build(
-    compileOptions(options === undefined ? {} : options, fromCors),
-  ) as CrossOriginProtection<CrossOriginDecisionFromCors<C, O>>;
+  return build(compileOptions(options === undefined ? {} : options, fromCors));
 }
 
 function compileOptions(options: unknown, trust: TrustSource[]): CompiledProtection {

@@ -15,6 +15,7 @@ import {
   isCorsConfigError,
   type CrossOriginConfigIssue,
   type CrossOriginDecision,
+  type CrossOriginProtectionOptions,
   type CrossOriginReason,
   type CrossOriginRequest,
 } from '../src/index.js';
@@ -355,10 +356,19 @@ describe('trusted origins', () => {
     expectTypeOf(async.check).returns.toEqualTypeOf<
       CrossOriginDecision | Promise<CrossOriginDecision>
     >();
+    const widened: CrossOriginProtectionOptions = { trustedOrigins: [async () => true] };
+    expectTypeOf(createCrossOriginProtection(widened).check).returns.toEqualTypeOf<
+      CrossOriginDecision | Promise<CrossOriginDecision>
+    >();
     const fromCors = createCrossOriginProtectionFromCors(
       createCorsPolicy({ origin: ['https://a.example'], credentials: true }),
     );
     expectTypeOf(fromCors.check).returns.toEqualTypeOf<CrossOriginDecision>();
+    const withFunction = createCrossOriginProtectionFromCors(
+      { origin: '*' },
+      { trustedOrigins: [(origin) => origin.startsWith('https://')] },
+    );
+    expectTypeOf(withFunction.check).returns.toEqualTypeOf<CrossOriginDecision>();
     const fromAsyncCors = createCrossOriginProtectionFromCors({
       origin: [async () => true],
       credentials: true,
