@@ -429,25 +429,25 @@ function compileOptions(options: unknown, trust: TrustSource[]): CompiledProtect
     'trusted_origins_invalid_type',
     "['https://app.example.com']",
   );
-  if (trustedOrigins.length > 0) {
+  const wildcard = trustedOrigins.indexOf('*');
+  if (wildcard >= 0) {
+    fail({
+      code: 'trusted_origins_wildcard',
+      option: `trustedOrigins[${wildcard}]`,
+      value: '*',
+      message:
+        'would trust every origin, which turns the protection off; list the origins whose pages may send requests here, or leave cross-origin protection out.',
+    });
+  }
+  // Where each entry handed to compileOrigins sits in trustedOrigins, for naming it in issues.
+  const positions = trustedOrigins.flatMap((entry, index) => (entry === '*' ? [] : [index]));
+  const listed = positions.map((index) => trustedOrigins[index]);
+  if (listed.length > 0) {
     const originIssues: CorsConfigIssue[] = [];
-    const wildcard = trustedOrigins.indexOf('*');
-    if (wildcard >= 0) {
-      fail({
-        code: 'trusted_origins_wildcard',
-        option: `trustedOrigins[${wildcard}]`,
-        value: '*',
-        message:
-          'would trust every origin, which turns the protection off; list the origins whose pages may send requests here, or leave cross-origin protection out.',
-      });
-    }
-    const matcher = compileOrigins(
-      trustedOrigins.filter((entry) => entry !== '*'),
-      originIssues,
-    );
-    // compileOrigins names the CORS option; these entries are trustedOrigins.
+    const matcher = compileOrigins(listed, originIssues);
+    // compileOrigins names the CORS option, `origin[i]`; these entries are trustedOrigins.
     for (const issue of originIssues) {
-      const index = trustedOrigins.indexOf(issue.value);
+      const index = positions[Number(/\d+/.exec(issue.option)?.[0])];
       fail({ ...issue, option: `trustedOrigins[${index}]` });
     }
     if (matcher.allowNull) {

@@ -637,6 +637,21 @@ describe('configuration errors', () => {
     expect(message('trustedProxies[8]')).toContain('trusts every address');
   });
 
+  it('names each of two identical bad entries by its own position', () => {
+    const found = issues({ trustedOrigins: ['*', 'https://A.example', 'https://A.example'] });
+    expect(found.map((issue) => issue.option)).toEqual([
+      'trustedOrigins[0]',
+      'trustedOrigins[1]',
+      'trustedOrigins[2]',
+    ]);
+  });
+
+  it("refuses a lone '*' with one issue that says to leave the protection out", () => {
+    expect(issues({ trustedOrigins: ['*'] })).toEqual([
+      expect.objectContaining({ code: 'trusted_origins_wildcard', option: 'trustedOrigins[0]' }),
+    ]);
+  });
+
   it('says how to write a bypass without its query or fragment', () => {
     expect(issues({ bypass: ['/a#top'] })[0]!.message).toContain("write '/a'");
   });
