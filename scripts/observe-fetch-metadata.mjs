@@ -5,11 +5,16 @@
 //
 //   node scripts/observe-fetch-metadata.mjs
 //
+// Each request is then decided by @cors/core's cross-origin protection (build it first:
+// `npx turbo run build --filter=@cors/core`), and the script exits non-zero when a decision differs
+// from the reason the CSRF vector table (packages/core/test/csrf-vectors.json) gives such a request.
+//
 // Sites: pages on http://localhost:<page> (a secure context: loopback) and on
 // http://app.example.com:<page> (plain http, not loopback: not a secure context; the name is mapped
 // to 127.0.0.1 inside the browser), the API on http://127.0.0.1:<api> and http://api.example.com:<api>.
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import { createCrossOriginProtection, crossOriginRequestFromHeaderRecord } from '@cors/core';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -37,6 +42,7 @@ const api = await listen((req, res) => {
         secFetchMode: req.headers['sec-fetch-mode'] ?? null,
         contentType: req.headers['content-type'] ?? null,
         cookie: req.headers.cookie ?? null,
+        headers: req.headers,
       });
     }
     if (req.url === '/login') {
@@ -52,6 +58,18 @@ const pages = await listen((_req, res) => {
 });
 
 let currentLabel = '';
+// What the table says each observed request gets, with the default options.
+const expected = new Map([
+  ['top-level navigation GET (address bar)', 'safe-method'],
+  ['same-origin fetch POST text/plain', 'same-origin'],
+  ['same-origin form POST', 'same-origin'],
+  ['cross-site form POST (localhost page -> 127.0.0.1 API)', 'cross-site'],
+  ['cross-site fetch POST text/plain, credentials: include', 'cross-site'],
+  ['cross-site link navigation GET', 'safe-method'],
+  ['sandboxed iframe form POST (opaque origin)', 'cross-site'],
+  ['plain-http same-site form POST (app.example.com -> api.example.com)', 'origin-mismatch'],
+  ['plain-http same-origin fetch POST (api.example.com -> itself)', 'origin-matches-host'],
+]);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   headless: true,
@@ -166,4 +184,24 @@ await browser.close();
 api.server.close();
 pages.server.close();
 console.log(`Chromium ${browser.version()}, API on 127.0.0.1:${api.port}, pages on :${pages.port}`);
-for (const row of seen) console.log(JSON.stringify(row));
+const protection = createCrossOriginProtection();
+let mismatches = 0;
+for (const { headers, ...row } of seen) {
+  if (row.label === '') continue; // the cookie-setting visit
+  const decision = protection.check(
+    crossOriginRequestFromHeaderRecord(row.method, row.path, headers, '127.0.0.1'),
+  );
+  const want = expected.get(row.label);
+  if (decision.reason !== want) mismatches++;
+  console.log(
+    JSON.stringify({
+      ...row,
+      decision: decision.reason,
+      expected: want,
+      allowed: decision.allowed,
+    }),
+  );
+}
+const missing = [...expected.keys()].filter((label) => !seen.some((row) => row.label === label));
+for (const label of missing) console.log(`not observed: ${label}`);
+if (mismatches > 0 || missing.length > 0) process.exitCode = 1;
