@@ -762,7 +762,8 @@ export function crossOriginRequestFromHeaderRecord(
   return {
     method,
     path: target,
-    host: headerValue(headers.host),
+    // HTTP/2 clients may send only the :authority pseudo-header, which Node lists with the headers.
+    host: headerValue(headers.host ?? headers[':authority']),
     origin: headerValue(headers.origin),
     secFetchSite: headerValue(headers['sec-fetch-site']),
     forwardedHost: headerValue(headers['x-forwarded-host']),

@@ -725,6 +725,13 @@ describe('the request readers', () => {
     });
   });
 
+  it('read the HTTP/2 :authority when there is no Host header', () => {
+    const read = (headers: Record<string, string>) =>
+      crossOriginRequestFromHeaderRecord('POST', '/', headers).host;
+    expect(read({ ':authority': 'api.example.com' })).toBe('api.example.com');
+    expect(read({ host: 'a.example', ':authority': 'b.example' })).toBe('a.example');
+  });
+
   it('read nothing but the method and target for safe methods', () => {
     for (const method of ['GET', 'HEAD', 'OPTIONS']) {
       expect(crossOriginRequestFromHeaderRecord(method, '/x', { origin: 'https://e' })).toEqual({
