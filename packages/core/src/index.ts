@@ -47,3 +47,24 @@ export type {
   OriginEntry,
   OriginFunction,
 } from './types.js';
+export {
+  CROSS_ORIGIN_REASONS,
+  CROSS_ORIGIN_REFUSAL_STATUS,
+  createCrossOriginProtection,
+  createCrossOriginProtectionFromCors,
+  crossOriginRequestFromHeaderRecord,
+  crossOriginRequestFromHeaders,
+  crossOriginRefusalResponse,
+} from './cross-origin-protection.js';
+export type {
+  CrossOriginConfigIssue,
+  CrossOriginConfigIssueCode,
+  CrossOriginDecision,
+  CrossOriginDecisionFor,
+  CrossOriginDecisionFromCors,
+  CrossOriginProtection,
+  CrossOriginProtectionOptions,
+  CrossOriginReason,
+  CrossOriginRefusalResponse,
+  CrossOriginRequest,
+} from './cross-origin-protection.js';
