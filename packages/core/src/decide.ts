@@ -22,7 +22,6 @@ export interface CompiledPolicy {
   readonly options: NormalizedCorsOptions;
   readonly wildcard: boolean;
   readonly matcher: OriginMatcher | null;
-  readonly isAsync: boolean;
 }
 
 /**

@@ -92,19 +92,24 @@ export function createCorsPolicy<const O extends CorsOptions>(
   options: O & CheckedCorsOptions<O>,
 ): CorsPolicy<DecisionFor<O>> {
   const issues: CorsConfigIssue[] = [];
-  const compiled = compile(options, issues);
+  const warnings: CorsConfigIssue[] = [];
+  const compiled = compile(options, issues, warnings);
   if (issues.length > 0 || compiled === null) throw new CorsConfigError(issues);
   const decide = createDecider(compiled);
   const policy = {
     decide: decide as (request: Parameters<typeof decide>[0]) => DecisionFor<O>,
-    isAsync: compiled.isAsync,
     options: compiled.options,
+    warnings: Object.freeze(warnings),
     [POLICY_BRAND]: true,
   };
   return Object.freeze(policy);
 }
 
-function compile(options: unknown, issues: CorsConfigIssue[]): CompiledPolicy | null {
+function compile(
+  options: unknown,
+  issues: CorsConfigIssue[],
+  warnings: CorsConfigIssue[],
+): CompiledPolicy | null {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     issues.push({
       code: 'options_invalid',
@@ -163,12 +168,10 @@ function compile(options: unknown, issues: CorsConfigIssue[]): CompiledPolicy | 
 
   // credentials
   let credentials: boolean | CredentialsFunction = false;
-  let credentialsAsync = false;
   if (o.credentials !== undefined) {
     if (typeof o.credentials === 'boolean') credentials = o.credentials;
     else if (typeof o.credentials === 'function') {
       credentials = o.credentials as CredentialsFunction;
-      credentialsAsync = o.credentials.constructor?.name === 'AsyncFunction';
     } else {
       issues.push({
         code: 'credentials_invalid_type',
@@ -277,6 +280,21 @@ function compile(options: unknown, issues: CorsConfigIssue[]): CompiledPolicy | 
       );
     }
   }
+  // Anyone can own a name under a public suffix: with credentials that is reading your users' data,
+  // without it a reading of your public responses by strangers, which may be what you mean.
+  for (const entry of matcher?.publicSuffixEntries ?? []) {
+    const whose =
+      entry.section === 'private'
+        ? `a shared-hosting domain on the Public Suffix List, where anyone can get a subdomain`
+        : `a public suffix, where anyone can register a name`;
+    const what = entry.cover === entry.value ? '' : `matches ${entry.cover}, which `;
+    (withCredentials ? issues : warnings).push({
+      code: 'origin_pattern_public_suffix',
+      option: entry.option,
+      value: entry.value,
+      message: `${what}would allow every site under '${entry.suffix}', ${whose}${withCredentials ? ', together with credentials' : ''}; list your own origins there instead, e.g. '${entry.cover.replace('*.', 'your-app.')}'.`,
+    });
+  }
   if (allowPrivateNetwork && wildcard) {
     issues.push({
       code: 'private_network_with_wildcard_origin',
@@ -305,12 +323,7 @@ function compile(options: unknown, issues: CorsConfigIssue[]): CompiledPolicy | 
     allowPrivateNetwork,
     dangerouslyAllowInsecureOrigins,
   });
-  return {
-    options: normalized,
-    wildcard,
-    matcher,
-    isAsync: (matcher?.isAsync ?? false) || credentialsAsync,
-  };
+  return { options: normalized, wildcard, matcher };
 }
 
 function readBoolean(

