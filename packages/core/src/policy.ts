@@ -3,6 +3,7 @@
  * `CorsConfigError`, and compiles what it can so that deciding a request is lookups.
  */
 import { createDecider, type CompiledPolicy } from './decide.js';
+import { POLICY_RULES } from './explain.js';
 import { CorsConfigError, describeValue, type CorsConfigIssue } from './errors.js';
 import { compileOrigins, type OriginMatcher } from './origin-config.js';
 import { FORBIDDEN_METHODS, NORMALIZED_METHODS, isToken, splitList } from './tokens.js';
@@ -10,6 +11,7 @@ import type {
   CheckedCorsOptions,
   CorsOptions,
   CorsPolicy,
+  CorsRequest,
   CredentialsFunction,
   DecisionFor,
   NormalizedCorsOptions,
@@ -95,13 +97,14 @@ export function createCorsPolicy<const O extends CorsOptions>(
   const warnings: CorsConfigIssue[] = [];
   const compiled = compile(options, issues, warnings);
   if (issues.length > 0 || compiled === null) throw new CorsConfigError(issues);
-  const decide = createDecider(compiled);
+  const { decide, rules } = createDecider(compiled);
   const policy = {
-    decide: decide as (request: Parameters<typeof decide>[0]) => DecisionFor<O>,
+    decide: decide as (request: CorsRequest) => DecisionFor<O>,
     options: compiled.options,
     warnings: Object.freeze(warnings),
     [POLICY_BRAND]: true,
   };
+  Object.defineProperty(policy, POLICY_RULES, { value: rules });
   return Object.freeze(policy);
 }
 

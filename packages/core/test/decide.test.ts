@@ -186,9 +186,10 @@ describe('Access-Control-Allow-Origin', () => {
     expect(originFunction).toHaveBeenCalledWith(APP, request);
   });
 
-  it('treats only true from an origin function as allowed', () => {
-    const policy = createCorsPolicy({ origin: (() => 'yes') as unknown as () => boolean });
-    expect(sync(policy.decide({ method: 'GET', origin: APP })).allowed).toBe(false);
+  it('treats false from an origin function as not allowed, and moves on to the next entry', () => {
+    const policy = createCorsPolicy({ origin: [() => false, (origin) => origin === APP] });
+    expect(sync(policy.decide({ method: 'GET', origin: APP })).allowed).toBe(true);
+    expect(sync(policy.decide({ method: 'GET', origin: 'https://b.example' })).allowed).toBe(false);
   });
 });
 
@@ -471,7 +472,7 @@ describe('ready-made answers', () => {
   });
 
   it('keeps at most ACTUAL_CACHE_LIMIT answers: when full it starts over, and every origin is still answered right', async () => {
-    const { ACTUAL_CACHE_LIMIT } = await import('../src/decide.js');
+    const { ACTUAL_CACHE_LIMIT } = await import('../src/memo.js');
     const origins = Array.from(
       { length: ACTUAL_CACHE_LIMIT + 5 },
       (_, i) => `https://o${i}.example.com`,
@@ -525,7 +526,7 @@ describe('ready-made answers', () => {
   });
 
   it('keeps no answer for an origin longer than KEPT_ORIGIN_MAX_LENGTH, allowed or refused', async () => {
-    const { KEPT_ORIGIN_MAX_LENGTH } = await import('../src/decide.js');
+    const { KEPT_ORIGIN_MAX_LENGTH } = await import('../src/memo.js');
     // A host of 250 characters (labels of at most 63, a name of at most 253).
     const long = `https://${`${'a'.repeat(60)}.`.repeat(4)}ex.com`;
     expect(long.length).toBeGreaterThan(KEPT_ORIGIN_MAX_LENGTH);
@@ -543,7 +544,7 @@ describe('ready-made answers', () => {
   });
 
   it('keeps at most REFUSED_CACHE_LIMIT refusals, apart from the allowed answers', async () => {
-    const { REFUSED_CACHE_LIMIT } = await import('../src/decide.js');
+    const { REFUSED_CACHE_LIMIT } = await import('../src/memo.js');
     const policy = createCorsPolicy({ origin: [APP] });
     const allowed = sync(policy.decide({ method: 'GET', origin: APP }));
     const first = sync(policy.decide({ method: 'GET', origin: 'https://evil0.example' }));
@@ -647,7 +648,7 @@ describe('ready-made preflight answers', () => {
   });
 
   it('does not keep answers to long header lists', async () => {
-    const { PREFLIGHT_CACHE_MAX_HEADERS_LENGTH } = await import('../src/decide.js');
+    const { PREFLIGHT_CACHE_MAX_HEADERS_LENGTH } = await import('../src/memo.js');
     const policy = createCorsPolicy({ origin: [APP] });
     const long = Array.from(
       { length: PREFLIGHT_CACHE_MAX_HEADERS_LENGTH / 8 + 1 },
@@ -660,7 +661,7 @@ describe('ready-made preflight answers', () => {
   });
 
   it('keeps at most PREFLIGHT_CACHE_LIMIT answers: when full it starts over, still right', async () => {
-    const { PREFLIGHT_CACHE_LIMIT } = await import('../src/decide.js');
+    const { PREFLIGHT_CACHE_LIMIT } = await import('../src/memo.js');
     const policy = createCorsPolicy({ origin: [APP] });
     const first = sync(policy.decide(preflight(APP, 'PUT', 'x-0')));
     for (let i = 1; i <= PREFLIGHT_CACHE_LIMIT + 5; i++) {
@@ -674,9 +675,15 @@ describe('ready-made preflight answers', () => {
 });
 
 describe('refusals', () => {
-  it('build their message only when read, and keep it in JSON for logs', () => {
+  it('are plain data, message included: it survives spreading, structuredClone and JSON', () => {
     const policy = createCorsPolicy({ origin: [APP] });
     const actual = sync(policy.decide({ method: 'GET', origin: 'https://evil.example' }));
+    expect(Object.getPrototypeOf(actual)).toBe(Object.prototype);
+    expect({ ...actual }).toEqual(actual);
+    expect(structuredClone(actual)).toEqual(actual);
+    expect({ ...actual }.message).toBe(
+      'Origin "https://evil.example" is not allowed by the `origin` option; add it there if it should be.',
+    );
     expect(JSON.parse(JSON.stringify(actual))).toEqual({
       kind: 'actual',
       allowed: false,
