@@ -44,6 +44,7 @@ export type CorsConfigIssueCode =
   | 'origin_regexp_backtracking'
   | 'origin_regexp_too_broad'
   | 'origin_regexp_unsupported'
+  | 'origin_function_callback'
   | 'credentials_invalid_type'
   | 'credentials_with_wildcard_origin'
   | 'credentials_with_null_origin'

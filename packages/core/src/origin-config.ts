@@ -252,6 +252,26 @@ function diagnosePattern(value: string, scheme: string, authority: string): Diag
   };
 }
 
+/**
+ * The name of the second parameter of a two-parameter function when it reads as a callback
+ * (`callback`, `cb`, `done`, `next`, and names starting with them): the `(origin, callback)` idiom of
+ * cors and @fastify/cors. The core calls `origin(origin, request)`, so a second parameter named
+ * `request` (or anything else) is fine; the name, read from the function's source text, is the only
+ * reliable sign before it runs. `null` when it does not read as a callback.
+ */
+export function callbackParameter(fn: (...args: never[]) => unknown): string | null {
+  if (fn.length !== 2) return null;
+  const source = Function.prototype.toString.call(fn);
+  const open = source.indexOf('(');
+  const close = source.indexOf(')', open);
+  const second = source
+    .slice(open + 1, close)
+    .split(',')[1]
+    ?.trim()
+    .split(/[\s=:]/)[0];
+  return second !== undefined && /^(callback|cb|done|next)\w*$/i.test(second) ? second : null;
+}
+
 /** Compiles the `origin` option (anything but `'*'`), pushing every problem onto `issues`. */
 export function compileOrigins(option: unknown, issues: CorsConfigIssue[]): OriginMatcher {
   const exact = new Set<string>();
@@ -343,6 +363,14 @@ export function compileOrigins(option: unknown, issues: CorsConfigIssue[]): Orig
         for (const cover of analysis.covers) exact.add(cover);
       } else regexps.push(analysis.regexp);
     } else if (typeof entry === 'function') {
+      const callback = callbackParameter(entry as OriginFunction);
+      if (callback !== null) {
+        push({
+          code: 'origin_function_callback',
+          message: `takes a callback '${callback}' as its second parameter, the cors and @fastify/cors style ((origin, ${callback}) => ${callback}(null, true)); @cors/core calls origin(origin, request) and reads what it returns. Return true or false instead, or a promise of one: origin: (origin) => allowed.has(origin), or async (origin) => (await lookup(origin)) !== null.`,
+        });
+        return;
+      }
       functions.push(entry as OriginFunction);
     } else if (entry === true && !isList) {
       push({
