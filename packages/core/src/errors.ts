@@ -58,6 +58,7 @@ export type CorsConfigIssueCode =
   | 'methods_not_normalized'
   | 'allowed_headers_invalid_type'
   | 'allowed_headers_invalid_token'
+  | 'allowed_headers_forbidden'
   | 'exposed_headers_invalid_type'
   | 'exposed_headers_invalid_token'
   | 'max_age_invalid'
