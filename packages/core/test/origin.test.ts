@@ -192,7 +192,7 @@ describe('IDN labels (xn--) are valid punycode', () => {
       try {
         const decoded = decode(label);
         return (
-          /[^\x00-\x7f]/.test(decoded) &&
+          [...decoded].some((char) => char.charCodeAt(0) > 0x7f) &&
           !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(decoded) &&
           encode(decoded) === label
         );

@@ -65,7 +65,7 @@ function isIdnLabel(label: string): boolean {
   try {
     const decoded = punycode.decode(label);
     return (
-      /[^\x00-\x7f]/.test(decoded) &&
+      [...decoded].some((char) => char.charCodeAt(0) > 0x7f) &&
       !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(decoded) &&
       punycode.encode(decoded) === label
     );
