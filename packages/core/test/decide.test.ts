@@ -499,14 +499,36 @@ describe('ready-made answers', () => {
     expect(a.headers['access-control-allow-origin']).toBe('https://a.example.com');
   });
 
-  it('keeps refusals frozen when no origin function could change its mind', () => {
+  it('keeps refusals frozen, from the second time an origin is refused, when no origin function could change its mind', () => {
     const policy = createCorsPolicy({ origin: [APP] });
-    const refused = sync(policy.decide({ method: 'GET', origin: 'https://evil.example' }));
-    expect(sync(policy.decide({ method: 'GET', origin: 'https://evil.example' }))).toBe(refused);
+    const request = { method: 'GET', origin: 'https://evil.example' };
+    const once = sync(policy.decide(request));
+    const refused = sync(policy.decide(request));
+    expect(refused).not.toBe(once);
+    expect(refused).toEqual(once);
+    expect(sync(policy.decide(request))).toBe(refused);
     expect(Object.isFrozen(refused)).toBe(true);
-    const malformed = sync(policy.decide({ method: 'GET', origin: 'https://EVIL.example' }));
+    const bad = { method: 'GET', origin: 'https://EVIL.example' };
+    sync(policy.decide(bad));
+    const malformed = sync(policy.decide(bad));
     expect(malformed.reason).toBe('origin-malformed');
-    expect(sync(policy.decide({ method: 'GET', origin: 'https://EVIL.example' }))).toBe(malformed);
+    expect(sync(policy.decide(bad))).toBe(malformed);
+    const preflightRequest = preflight('https://evil.example', 'PUT');
+    sync(policy.decide(preflightRequest));
+    const refusedPreflight = sync(policy.decide(preflightRequest));
+    expect(sync(policy.decide(preflightRequest))).toBe(refusedPreflight);
+  });
+
+  it('keeps nothing for a flood of one-off refused origins, and still keeps a repeated one after it', async () => {
+    const { REFUSED_CACHE_LIMIT } = await import('../src/memo.js');
+    const policy = createCorsPolicy({ origin: [APP] });
+    for (let i = 0; i <= REFUSED_CACHE_LIMIT; i++) {
+      sync(policy.decide({ method: 'GET', origin: `https://once${i}.example` }));
+    }
+    const request = { method: 'GET', origin: 'https://again.example' };
+    sync(policy.decide(request));
+    const kept = sync(policy.decide(request));
+    expect(sync(policy.decide(request))).toBe(kept);
   });
 
   it('asks an origin function again on every request, for refusals and grants alike', () => {
@@ -520,7 +542,9 @@ describe('ready-made answers', () => {
     allow = false;
     expect(sync(policy.decide({ method: 'GET', origin: other })).allowed).toBe(false);
     expect(sync(policy.decide(preflight(other, 'PUT'))).allowed).toBe(false);
-    // A malformed origin never reaches the function, so its refusal is kept even here.
+    // A malformed origin never reaches the function, so its refusal is kept even here (from the
+    // second time it is refused).
+    sync(policy.decide({ method: 'GET', origin: 'https://x.example/' }));
     const malformed = sync(policy.decide({ method: 'GET', origin: 'https://x.example/' }));
     expect(sync(policy.decide({ method: 'GET', origin: 'https://x.example/' }))).toBe(malformed);
   });
@@ -623,6 +647,7 @@ describe('ready-made preflight answers', () => {
 
   it("keeps a refused origin's preflight answer whatever it asks for", () => {
     const policy = createCorsPolicy(options);
+    sync(policy.decide(preflight('https://evil.example', 'PUT', 'x-a')));
     const refused = sync(policy.decide(preflight('https://evil.example', 'PUT', 'x-a')));
     expect(refused.status).toBe(DENIED_ORIGIN_PREFLIGHT_STATUS);
     expect(sync(policy.decide(preflight('https://evil.example', 'GET')))).toBe(refused);
