@@ -450,6 +450,17 @@ function compileOptions(options: unknown, trust: TrustSource[]): CompiledProtect
       const index = positions[Number(/\d+/.exec(issue.option)?.[0])];
       fail({ ...issue, option: `trustedOrigins[${index}]` });
     }
+    // Trusting a pattern over a public suffix lets anyone who registers a name there send
+    // requests as your users: always refused here (CORS only warns when credentials are off).
+    for (const entry of matcher.publicSuffixEntries) {
+      const index = positions[Number(/\d+/.exec(entry.option)?.[0])];
+      fail({
+        code: 'origin_pattern_public_suffix',
+        option: `trustedOrigins[${index}]`,
+        value: entry.value,
+        message: `would trust every site under '${entry.suffix}', a public suffix where anyone can get a name; list your own origins instead, e.g. '${entry.cover.replace('*.', 'your-app.')}'.`,
+      });
+    }
     if (matcher.allowNull) {
       fail({
         code: 'trusted_origins_null',
@@ -501,7 +512,8 @@ function compileOptions(options: unknown, trust: TrustSource[]): CompiledProtect
     proxies,
     isAsync: trust.some(
       (source) =>
-        source.matcher.isAsync || source.credentials?.constructor?.name === 'AsyncFunction',
+        source.matcher.functions.some((f) => f.constructor?.name === 'AsyncFunction') ||
+        source.credentials?.constructor?.name === 'AsyncFunction',
     ),
   };
 }

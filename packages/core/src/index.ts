@@ -24,7 +24,10 @@ export {
 export type { HeaderRecord, HeadersLike } from './apply.js';
 export { CorsError, CorsConfigError, isCorsConfigError } from './errors.js';
 export type { CorsConfigIssue, CorsConfigIssueCode } from './errors.js';
-export { DENIED_ORIGIN_PREFLIGHT_STATUS } from './decide.js';
+export { DENIED_ORIGIN_PREFLIGHT_STATUS, ERR_CORS_FUNCTION_RESULT } from './decision.js';
+export type { CorsTraceStep } from './decision.js';
+export { explainCorsDecision } from './explain.js';
+export type { CorsExplanation } from './explain.js';
 export {
   MAX_REQUEST_HEADERS_COUNT,
   MAX_REQUEST_HEADERS_LENGTH,

@@ -11,6 +11,8 @@ import {
   type OriginScan,
   type TupleOrigin,
 } from './origin.js';
+import { analyseOriginRegExp } from './origin-regexp.js';
+import { publicSuffixSection, type PublicSuffixSection } from './public-suffix.js';
 import type { OriginFunction } from './types.js';
 
 /** A compiled `scheme://*.domain[:port]` or `scheme://host:*` pattern. */
@@ -25,6 +27,16 @@ export interface OriginPattern {
   readonly port: number | null | '*';
 }
 
+/** An entry whose pattern lies directly over a public suffix (anyone can own a name under it). */
+export interface PublicSuffixEntry {
+  readonly option: string;
+  readonly value: string | RegExp;
+  /** The pattern: the entry itself, or the one that covers what a RegExp matches. */
+  readonly cover: string;
+  readonly suffix: string;
+  readonly section: PublicSuffixSection;
+}
+
 export interface OriginMatcher {
   readonly exact: ReadonlySet<string>;
   readonly allowNull: boolean;
@@ -33,74 +45,24 @@ export interface OriginMatcher {
   readonly functions: readonly OriginFunction[];
   /** True when any entry needs more than a `Set` lookup. */
   readonly needsParse: boolean;
-  /** True when a function entry may return a promise. */
-  readonly isAsync: boolean;
-  /** Entries that are plain-http origins on a non-loopback host (for the credentials check). */
+  /**
+   * Plain-http origins or patterns on a non-loopback host, as strings (a RegExp's cover), for the
+   * credentials check.
+   */
   readonly insecureEntries: readonly string[];
+  /** Patterns, and RegExps, over a public suffix: refused with credentials, reported without. */
+  readonly publicSuffixEntries: readonly PublicSuffixEntry[];
 }
-
-/**
- * Suffixes under which anyone can register a name (a small, hand-kept part of the Public Suffix
- * List: country second levels and shared hosting). A pattern directly over one of them would allow
- * strangers' sites.
- */
-const SHARED_SUFFIXES: ReadonlySet<string> = new Set([
-  'co.uk',
-  'org.uk',
-  'ac.uk',
-  'gov.uk',
-  'me.uk',
-  'com.au',
-  'net.au',
-  'org.au',
-  'co.nz',
-  'co.jp',
-  'ne.jp',
-  'co.kr',
-  'co.in',
-  'co.za',
-  'com.br',
-  'com.cn',
-  'com.mx',
-  'com.ar',
-  'com.tr',
-  'com.sg',
-  'github.io',
-  'gitlab.io',
-  'herokuapp.com',
-  'vercel.app',
-  'netlify.app',
-  'pages.dev',
-  'workers.dev',
-  'web.app',
-  'firebaseapp.com',
-  'appspot.com',
-  'azurewebsites.net',
-  'azurestaticapps.net',
-  'cloudfront.net',
-  'amazonaws.com',
-  's3.amazonaws.com',
-  'blogspot.com',
-  'glitch.me',
-  'onrender.com',
-  'fly.dev',
-  'ngrok.io',
-  'ngrok-free.app',
-  'ngrok.app',
-  'repl.co',
-  'surge.sh',
-  'trycloudflare.com',
-  'railway.app',
-  'deno.dev',
-  'codesandbox.io',
-  'stackblitz.io',
-  'webcontainer.io',
-]);
 
 type Issue = Omit<CorsConfigIssue, 'option' | 'value'>;
 type Diagnosis =
   | { readonly kind: 'exact'; readonly origin: TupleOrigin }
-  | { readonly kind: 'pattern'; readonly pattern: OriginPattern }
+  | {
+      readonly kind: 'pattern';
+      readonly pattern: OriginPattern;
+      /** Set when the pattern's domain is a public suffix: anyone can own a name under it. */
+      readonly publicSuffix: PublicSuffixSection | null;
+    }
   | { readonly kind: 'issue'; readonly issue: Issue };
 
 const fail = (code: Issue['code'], message: string): Diagnosis => ({
@@ -270,8 +232,7 @@ function diagnosePattern(value: string, scheme: string, authority: string): Diag
         `puts '*.' in front of an IP address; list the addresses instead.`,
       );
     }
-    const labels = base.split('.').length;
-    if ((labels < 2 && base !== 'localhost') || SHARED_SUFFIXES.has(base)) {
+    if (!base.includes('.') && base !== 'localhost') {
       return fail(
         'origin_pattern_too_broad',
         `would allow every site under '${base}', which anyone can register; name your own domain, e.g. '${scheme}://*.example.${base}'.`,
@@ -280,6 +241,7 @@ function diagnosePattern(value: string, scheme: string, authority: string): Diag
   }
   return {
     kind: 'pattern',
+    publicSuffix: hostSuffix !== null && base !== 'localhost' ? publicSuffixSection(base) : null,
     pattern: Object.freeze({
       source: value,
       scheme,
@@ -290,107 +252,24 @@ function diagnosePattern(value: string, scheme: string, authority: string): Diag
   };
 }
 
-/** The fix to suggest: a whole anchored origin (scheme included, or it could never match), or a pattern. */
-function anchoredSuggestion(source: string): string {
-  let body = source.replace(/^\^/, '').replace(/\$$/, '');
-  // /\.example\.com$/ means "any subdomain": that is what a pattern string says, safely.
-  if (/^(\\\.[a-z0-9-]+)+$/.test(body))
-    return `the pattern 'https://*${body.replace(/\\\./g, '.')}'`;
-  if (!/^[a-z([]/.test(body) || !body.includes(':'))
-    body = `https:\\/\\/${body.replace(/^(\\\/)+/, '')}`;
-  return `/^${body}$/`;
-}
-
-/** Problems of a RegExp entry; `null` when it is safe to use. */
-export function diagnoseRegExp(regexp: RegExp): Issue | null {
-  const source = regexp.source;
-  if (!source.startsWith('^') || !source.endsWith('$') || source.endsWith('\\$')) {
-    return {
-      code: 'origin_regexp_unanchored',
-      message: `must be anchored with ^ and $, or it matches origins that merely contain the text (e.g. https://example.com.evil.com); write ${anchoredSuggestion(source)}.`,
-    };
-  }
-  const scan = scanRegExp(source);
-  if (scan.topLevelAlternation) {
-    return {
-      code: 'origin_regexp_unanchored',
-      message: `has a top-level '|', so ^ and $ anchor only the first and last alternatives; group them: /^(?:${source
-        .slice(1, -1)
-        .replace(/\$\|\^?|\|\^/g, '|')})$/.`,
-    };
-  }
-  if (scan.unescapedDot) {
-    return {
-      code: 'origin_regexp_unescaped_dot',
-      message: `has an unescaped '.', which matches any character (https://appxexample.com would match https://app.example.com); write '\\.' for a literal dot.`,
-    };
-  }
-  if (scan.nestedQuantifier) {
-    return {
-      code: 'origin_regexp_backtracking',
-      message: `has a quantified group that contains a quantifier or an alternation, which can backtrack catastrophically; use a pattern string such as 'https://*.example.com' or a simpler RegExp.`,
-    };
-  }
-  return null;
-}
-
 /**
- * One pass over a RegExp source, atom by atom. A group that can match the same text in more than
- * one way (it ends with a quantified atom, or has an alternation) and is itself repeated without
- * bound is the shape of catastrophic backtracking, e.g. `(a+)+` or `(a|aa)*`; `([a-z]+\.)*` ends
- * with a literal and is safe.
+ * The name of the second parameter of a two-parameter function when it reads as a callback
+ * (`callback`, `cb`, `done`, `next`, and names starting with them): the `(origin, callback)` idiom of
+ * cors and @fastify/cors. The core calls `origin(origin, request)`, so a second parameter named
+ * `request` (or anything else) is fine; the name, read from the function's source text, is the only
+ * reliable sign before it runs. `null` when it does not read as a callback.
  */
-function scanRegExp(source: string): {
-  topLevelAlternation: boolean;
-  unescapedDot: boolean;
-  nestedQuantifier: boolean;
-} {
-  let topLevelAlternation = false;
-  let unescapedDot = false;
-  let nestedQuantifier = false;
-  const groups: { alternation: boolean; endsQuantified: boolean }[] = [];
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i];
-    let atomEnd = i;
-    let closed: { alternation: boolean; endsQuantified: boolean } | undefined;
-    let dot = false;
-    if (ch === '\\') {
-      atomEnd = i + 1;
-    } else if (ch === '[') {
-      let j = i + 1;
-      while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
-      atomEnd = j;
-    } else if (ch === '(') {
-      groups.push({ alternation: false, endsQuantified: false });
-      continue;
-    } else if (ch === ')') {
-      closed = groups.pop();
-    } else if (ch === '|') {
-      const top = groups[groups.length - 1];
-      if (top === undefined) topLevelAlternation = true;
-      else top.alternation = true;
-      continue;
-    } else if (ch === '*' || ch === '+' || ch === '?' || ch === '^' || ch === '$') {
-      continue;
-    } else if (ch === '{' && /^\{\d*,?\d*\}/.test(source.slice(i))) {
-      i = source.indexOf('}', i);
-      continue;
-    } else if (ch === '.') {
-      dot = true;
-    }
-    const next = source[atomEnd + 1];
-    const quantified = next === '*' || next === '+' || next === '?' || next === '{';
-    const unbounded =
-      next === '*' || next === '+' || (next === '{' && /^\{\d*,\}/.test(source.slice(atomEnd + 1)));
-    if (dot && !quantified) unescapedDot = true;
-    if (closed !== undefined && (closed.alternation || closed.endsQuantified) && unbounded) {
-      nestedQuantifier = true;
-    }
-    const top = groups[groups.length - 1];
-    if (top !== undefined) top.endsQuantified = quantified || (closed?.endsQuantified ?? false);
-    i = atomEnd;
-  }
-  return { topLevelAlternation, unescapedDot, nestedQuantifier };
+export function callbackParameter(fn: (...args: never[]) => unknown): string | null {
+  if (fn.length !== 2) return null;
+  const source = Function.prototype.toString.call(fn);
+  const open = source.indexOf('(');
+  const close = source.indexOf(')', open);
+  const second = source
+    .slice(open + 1, close)
+    .split(',')[1]
+    ?.trim()
+    .split(/[\s=:]/)[0];
+  return second !== undefined && /^(callback|cb|done|next)\w*$/i.test(second) ? second : null;
 }
 
 /** Compiles the `origin` option (anything but `'*'`), pushing every problem onto `issues`. */
@@ -400,8 +279,32 @@ export function compileOrigins(option: unknown, issues: CorsConfigIssue[]): Orig
   const regexps: RegExp[] = [];
   const functions: OriginFunction[] = [];
   const insecureEntries: string[] = [];
+  const publicSuffixEntries: PublicSuffixEntry[] = [];
   let allowNull = false;
-  let isAsync = false;
+  /** What the credentials check and the Public Suffix List check need to know of an entry. */
+  const noteEntry = (
+    diagnosis: Exclude<Diagnosis, { kind: 'issue' }>,
+    entry: string | RegExp,
+    option: string,
+    cover: string,
+  ) => {
+    if (diagnosis.kind === 'exact') {
+      if (isInsecure(diagnosis.origin.scheme, diagnosis.origin.host)) insecureEntries.push(cover);
+      return;
+    }
+    const { pattern, publicSuffix } = diagnosis;
+    if (isInsecure(pattern.scheme, pattern.host ?? `x${pattern.hostSuffix}`))
+      insecureEntries.push(cover);
+    if (publicSuffix !== null) {
+      publicSuffixEntries.push({
+        option,
+        value: entry,
+        cover,
+        suffix: (pattern.hostSuffix as string).slice(1),
+        section: publicSuffix,
+      });
+    }
+  };
   const entries: readonly unknown[] = Array.isArray(option) ? option : [option];
   const isList = Array.isArray(option);
   if (isList && entries.length === 0) {
@@ -431,28 +334,44 @@ export function compileOrigins(option: unknown, issues: CorsConfigIssue[]): Orig
       }
       const diagnosis = diagnoseOriginString(entry);
       if (diagnosis.kind === 'issue') push(diagnosis.issue);
-      else if (diagnosis.kind === 'exact') {
-        exact.add(diagnosis.origin.serialized);
-        if (isInsecure(diagnosis.origin.scheme, diagnosis.origin.host)) insecureEntries.push(entry);
-      } else {
-        patterns.push(diagnosis.pattern);
-        const host = diagnosis.pattern.host ?? `x${diagnosis.pattern.hostSuffix}`;
-        if (isInsecure(diagnosis.pattern.scheme, host)) insecureEntries.push(entry);
+      else {
+        if (diagnosis.kind === 'exact') exact.add(diagnosis.origin.serialized);
+        else patterns.push(diagnosis.pattern);
+        noteEntry(diagnosis, entry, name, entry);
       }
     } else if (entry instanceof RegExp) {
-      const issue = diagnoseRegExp(entry);
-      if (issue !== null) push(issue);
-      // g and y make test() stateful through lastIndex; drop them.
-      else
-        regexps.push(
-          /[gy]/.test(entry.flags)
-            ? new RegExp(entry.source, entry.flags.replace(/[gy]/g, ''))
-            : entry,
-        );
+      const analysis = analyseOriginRegExp(entry);
+      if (analysis.kind === 'refused') {
+        push(analysis.problem);
+        return;
+      }
+      // Each cover is checked like the string that says the same, so a RegExp is never let
+      // through where that string would be refused.
+      let valid = true;
+      for (const cover of analysis.covers) {
+        const diagnosis = diagnoseOriginString(cover);
+        if (diagnosis.kind === 'issue') {
+          push({
+            code: diagnosis.issue.code,
+            message: `matches ${cover}, which ${diagnosis.issue.message}`,
+          });
+          valid = false;
+        } else noteEntry(diagnosis, entry, name, cover);
+      }
+      if (!valid) return;
+      if (analysis.exact) {
+        for (const cover of analysis.covers) exact.add(cover);
+      } else regexps.push(analysis.regexp);
     } else if (typeof entry === 'function') {
+      const callback = callbackParameter(entry as OriginFunction);
+      if (callback !== null) {
+        push({
+          code: 'origin_function_callback',
+          message: `takes a callback '${callback}' as its second parameter, the cors and @fastify/cors style ((origin, ${callback}) => ${callback}(null, true)); @cors/core calls origin(origin, request) and reads what it returns. Return true or false instead, or a promise of one: origin: (origin) => allowed.has(origin), or async (origin) => (await lookup(origin)) !== null.`,
+        });
+        return;
+      }
       functions.push(entry as OriginFunction);
-      // Any function may return a promise; only an AsyncFunction is known to before it runs.
-      if (entry.constructor?.name === 'AsyncFunction') isAsync = true;
     } else if (entry === true && !isList) {
       push({
         code: 'origin_reflect_all',
@@ -479,8 +398,8 @@ export function compileOrigins(option: unknown, issues: CorsConfigIssue[]): Orig
     regexps,
     functions,
     needsParse: patterns.length > 0 || regexps.length > 0 || functions.length > 0,
-    isAsync,
     insecureEntries,
+    publicSuffixEntries,
   };
 }
 

@@ -206,6 +206,18 @@ function checkDomainOrIpv4(value: string, start: number, end: number): HostKind 
     if (code === 0x2e) {
       const labelLength = i - labelStart;
       if (labelLength === 0 || labelLength > MAX_LABEL_LENGTH) return null; // empty label or trailing dot
+      // An IDN label (xn--) must be valid punycode (URL Standard "domain to ASCII"); the hyphens
+      // are compared first, so other labels cost one comparison.
+      if (
+        labelLength >= 4 &&
+        value.charCodeAt(labelStart + 2) === 0x2d &&
+        value.charCodeAt(labelStart + 3) === 0x2d &&
+        value.charCodeAt(labelStart) === 0x78 &&
+        value.charCodeAt(labelStart + 1) === 0x6e &&
+        !isPunycode(value, labelStart + 4, i)
+      ) {
+        return null;
+      }
       labelStart = i + 1;
       if (i < end) lastLabelNumeric = true;
       continue;
@@ -222,6 +234,57 @@ function checkDomainOrIpv4(value: string, start: number, end: number): HostKind 
     value.charCodeAt(lastLabelStart + 1) === 0x78;
   if (!lastLabelNumeric && !endsInHex) return 'domain';
   return isCanonicalIpv4(value, start, end) ? 'ipv4' : null;
+}
+
+/**
+ * True when `value[start, end)` (a label without its `xn--`) decodes as punycode (RFC 3492 §6.2)
+ * to at least one non-ASCII code point, as an IDN label must; `xn--` alone, `xn--abc-` (ASCII
+ * only), digits that overflow, and code points past U+10FFFF or in the surrogate range are not.
+ * Labels are at most 63 characters, so the work is bounded.
+ */
+export function isPunycode(value: string, start: number, end: number): boolean {
+  const BASE = 36;
+  const T_MIN = 1;
+  const T_MAX = 26;
+  const delimiter = value.lastIndexOf('-', end - 1);
+  // Basic code points are the ones before the last '-'; a leading '-' delimits nothing.
+  let at = delimiter > start ? delimiter + 1 : start;
+  let basic = delimiter > start ? delimiter - start : 0;
+  if (at >= end) return false;
+  let n = 0x80;
+  let i = 0;
+  let bias = 72;
+  while (at < end) {
+    const oldI = i;
+    let w = 1;
+    for (let k = BASE; ; k += BASE) {
+      if (at >= end) return false;
+      const code = value.charCodeAt(at++);
+      const digit =
+        code >= 0x61 && code <= 0x7a ? code - 0x61 : code >= 0x30 && code <= 0x39 ? code - 22 : -1;
+      if (digit < 0) return false;
+      i += digit * w;
+      if (i > 0x7fffffff) return false;
+      const t = k <= bias ? T_MIN : k >= bias + T_MAX ? T_MAX : k - bias;
+      if (digit < t) break;
+      w *= BASE - t;
+    }
+    basic++;
+    // Bias adaptation (RFC 3492 §6.1).
+    let delta = oldI === 0 ? Math.floor((i - oldI) / 700) : (i - oldI) >> 1;
+    delta += Math.floor(delta / basic);
+    let k = 0;
+    while (delta > ((BASE - T_MIN) * T_MAX) >> 1) {
+      delta = Math.floor(delta / (BASE - T_MIN));
+      k += BASE;
+    }
+    bias = k + Math.floor(((BASE - T_MIN + 1) * delta) / (delta + 38));
+    n += Math.floor(i / basic);
+    i %= basic;
+    if (n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
 }
 
 function isCanonicalIpv4(value: string, start: number, end: number): boolean {

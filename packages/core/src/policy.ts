@@ -3,13 +3,21 @@
  * `CorsConfigError`, and compiles what it can so that deciding a request is lookups.
  */
 import { createDecider, type CompiledPolicy } from './decide.js';
+import { POLICY_RULES } from './explain.js';
 import { CorsConfigError, describeValue, type CorsConfigIssue } from './errors.js';
 import { compileOrigins, type OriginMatcher } from './origin-config.js';
-import { FORBIDDEN_METHODS, NORMALIZED_METHODS, isToken, splitList } from './tokens.js';
+import {
+  FORBIDDEN_METHODS,
+  NORMALIZED_METHODS,
+  isForbiddenRequestHeader,
+  isToken,
+  splitList,
+} from './tokens.js';
 import type {
   CheckedCorsOptions,
   CorsOptions,
   CorsPolicy,
+  CorsRequest,
   CredentialsFunction,
   DecisionFor,
   NormalizedCorsOptions,
@@ -69,6 +77,50 @@ const FOREIGN_OPTIONS: Readonly<Record<string, string>> = {
     'this is an option of the @cors/fastify plugin, not of the policy; pass it to the plugin.',
 };
 
+/**
+ * The distance between two names in single-character edits, a swap of neighbours counting as one
+ * (optimal string alignment): `orgin` and `credentails` are one edit from the real names.
+ */
+export function editDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        row.push(j);
+        continue;
+      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(
+        (rows[i - 1] as number[])[j]! + 1,
+        row[j - 1]! + 1,
+        (rows[i - 1] as number[])[j - 1]! + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, (rows[i - 2] as number[])[j - 2]! + 1);
+      row.push(best);
+    }
+    rows.push(row);
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+/** "did you mean" for a mistyped option name: the closest known one, if it is close. */
+function didYouMean(key: string): string {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const known of KNOWN_OPTIONS) {
+    const distance = editDistance(key.toLowerCase(), known.toLowerCase());
+    if (distance < bestDistance) {
+      best = known;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(1, Math.min(3, Math.floor(key.length / 3)))
+    ? `did you mean '${best}'?`
+    : `the options are ${[...KNOWN_OPTIONS].join(', ')}.`;
+}
+
 const POLICY_BRAND = Symbol.for('@cors/core.policy');
 
 /** True for a policy made by `createCorsPolicy` (of any copy of this package). */
@@ -92,19 +144,25 @@ export function createCorsPolicy<const O extends CorsOptions>(
   options: O & CheckedCorsOptions<O>,
 ): CorsPolicy<DecisionFor<O>> {
   const issues: CorsConfigIssue[] = [];
-  const compiled = compile(options, issues);
+  const warnings: CorsConfigIssue[] = [];
+  const compiled = compile(options, issues, warnings);
   if (issues.length > 0 || compiled === null) throw new CorsConfigError(issues);
-  const decide = createDecider(compiled);
+  const { decide, rules } = createDecider(compiled);
   const policy = {
-    decide: decide as (request: Parameters<typeof decide>[0]) => DecisionFor<O>,
-    isAsync: compiled.isAsync,
+    decide: decide as (request: CorsRequest) => DecisionFor<O>,
     options: compiled.options,
+    warnings: Object.freeze(warnings),
     [POLICY_BRAND]: true,
   };
+  Object.defineProperty(policy, POLICY_RULES, { value: rules });
   return Object.freeze(policy);
 }
 
-function compile(options: unknown, issues: CorsConfigIssue[]): CompiledPolicy | null {
+function compile(
+  options: unknown,
+  issues: CorsConfigIssue[],
+  warnings: CorsConfigIssue[],
+): CompiledPolicy | null {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     issues.push({
       code: 'options_invalid',
@@ -121,7 +179,7 @@ function compile(options: unknown, issues: CorsConfigIssue[]): CompiledPolicy | 
       code: 'option_unknown',
       option: key,
       value: o[key],
-      message: `is not an option of @cors/core; ${FOREIGN_OPTIONS[key] ?? `the options are ${[...KNOWN_OPTIONS].join(', ')}.`}`,
+      message: `is not an option of @cors/core; ${FOREIGN_OPTIONS[key] ?? didYouMean(key)}`,
     });
   }
 
@@ -163,12 +221,10 @@ function compile(options: unknown, issues: CorsConfigIssue[]): CompiledPolicy | 
 
   // credentials
   let credentials: boolean | CredentialsFunction = false;
-  let credentialsAsync = false;
   if (o.credentials !== undefined) {
     if (typeof o.credentials === 'boolean') credentials = o.credentials;
     else if (typeof o.credentials === 'function') {
       credentials = o.credentials as CredentialsFunction;
-      credentialsAsync = o.credentials.constructor?.name === 'AsyncFunction';
     } else {
       issues.push({
         code: 'credentials_invalid_type',
@@ -277,6 +333,21 @@ function compile(options: unknown, issues: CorsConfigIssue[]): CompiledPolicy | 
       );
     }
   }
+  // Anyone can own a name under a public suffix: with credentials that is reading your users' data,
+  // without it a reading of your public responses by strangers, which may be what you mean.
+  for (const entry of matcher?.publicSuffixEntries ?? []) {
+    const whose =
+      entry.section === 'private'
+        ? `a shared-hosting domain on the Public Suffix List, where anyone can get a subdomain`
+        : `a public suffix, where anyone can register a name`;
+    const what = entry.cover === entry.value ? '' : `matches ${entry.cover}, which `;
+    (withCredentials ? issues : warnings).push({
+      code: 'origin_pattern_public_suffix',
+      option: entry.option,
+      value: entry.value,
+      message: `${what}would allow every site under '${entry.suffix}', ${whose}${withCredentials ? ', together with credentials' : ''}; list your own origins there instead, e.g. '${entry.cover.replace('*.', 'your-app.')}'.`,
+    });
+  }
   if (allowPrivateNetwork && wildcard) {
     issues.push({
       code: 'private_network_with_wildcard_origin',
@@ -305,12 +376,7 @@ function compile(options: unknown, issues: CorsConfigIssue[]): CompiledPolicy | 
     allowPrivateNetwork,
     dangerouslyAllowInsecureOrigins,
   });
-  return {
-    options: normalized,
-    wildcard,
-    matcher,
-    isAsync: (matcher?.isAsync ?? false) || credentialsAsync,
-  };
+  return { options: normalized, wildcard, matcher };
 }
 
 function readBoolean(
@@ -420,6 +486,18 @@ function readHeaderList(
     }
     // Header names are case-insensitive; browsers send them lower-cased in preflights.
     const lower = name.toLowerCase();
+    if (option === 'allowedHeaders' && isForbiddenRequestHeader(lower)) {
+      issues.push({
+        code: 'allowed_headers_forbidden',
+        option: Array.isArray(value) ? `${option}[${index}]` : option,
+        value: name,
+        message:
+          lower === 'cookie' || lower === 'cookie2'
+            ? `'${name}' is set by the browser, never by a page, so no preflight asks for it; to send cookies cross-origin, write credentials: true (and credentials: 'include' in the page's fetch). Remove it.`
+            : `'${name}' is a forbidden request-header name (Fetch §2.2.2): the browser sets it itself and never lists it in a preflight, so allowing it does nothing. Remove it.`,
+      });
+      return;
+    }
     if (!names.includes(lower)) names.push(lower);
   });
   return names;

@@ -14,4 +14,6 @@ export const CORS_REASONS: Readonly<Record<CorsReason, string>> = Object.freeze(
   'headers-too-large': 'Access-Control-Request-Headers is over the length or count cap.',
   'header-not-allowed':
     'The preflight asks for a request header that `allowedHeaders` does not allow.',
+  'private-network-not-allowed':
+    'A legacy Private Network Access preflight that `allowPrivateNetwork` does not grant; answered as any allowed preflight, without Access-Control-Allow-Private-Network.',
 });

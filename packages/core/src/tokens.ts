@@ -43,6 +43,42 @@ export const NORMALIZED_METHODS: ReadonlySet<string> = new Set([
 /** Methods a browser refuses to send (Fetch "forbidden method"); listing them is a mistake. */
 export const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
+/**
+ * Fetch §2.2.2 "forbidden request-header": names a page cannot set, which the browser sets itself
+ * and so never lists in `Access-Control-Request-Headers`. Lower case.
+ */
+const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+  'accept-charset',
+  'accept-encoding',
+  'access-control-request-headers',
+  'access-control-request-method',
+  'access-control-request-private-network',
+  'connection',
+  'content-length',
+  'cookie',
+  'cookie2',
+  'date',
+  'dnt',
+  'expect',
+  'host',
+  'keep-alive',
+  'origin',
+  'referer',
+  'set-cookie',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'via',
+]);
+
+/** True for a forbidden request-header name (lower case), `proxy-*` and `sec-*` included. */
+export function isForbiddenRequestHeader(name: string): boolean {
+  return (
+    FORBIDDEN_REQUEST_HEADERS.has(name) || name.startsWith('proxy-') || name.startsWith('sec-')
+  );
+}
+
 /** Upper bound on the length of `Access-Control-Request-Method`; longer values are refused. */
 export const MAX_REQUEST_METHOD_LENGTH = 64;
 

@@ -2,6 +2,7 @@
  * The public types of @cors/core. `CorsRequest` and `CorsDecision` are plain data so that any
  * server, in any runtime, can call the core without adapters.
  */
+import type { CorsConfigIssue } from './errors.js';
 
 /**
  * What the core reads from a request: its method and the raw values of four headers. The three
@@ -31,7 +32,8 @@ export type CorsReason =
   | 'method-not-allowed'
   | 'headers-malformed'
   | 'headers-too-large'
-  | 'header-not-allowed';
+  | 'header-not-allowed'
+  | 'private-network-not-allowed';
 
 /** The lower-case names of the response headers a decision may set. */
 export type CorsHeaderName =
@@ -196,10 +198,14 @@ export interface CorsPolicy<
 > {
   /** Decides a request. Synchronous unless an option is an async function. */
   decide(request: CorsRequest): D;
-  /** True when `decide` may return a promise. */
-  readonly isAsync: boolean;
   /** The options, normalised: lists as arrays, defaults filled in. */
   readonly options: Readonly<NormalizedCorsOptions>;
+  /**
+   * Problems that do not stop the policy but deserve a look, in the shape of `CorsConfigError`'s
+   * issues: today a pattern over a public suffix without credentials
+   * (`origin_pattern_public_suffix`). Empty when there is nothing to say; log it at start-up.
+   */
+  readonly warnings: readonly CorsConfigIssue[];
 }
 
 /** The options after validation, with defaults applied. */

@@ -132,9 +132,6 @@ describe('origin is required and validated', () => {
 
   it.each([
     ['https://*.com', 'origin_pattern_too_broad'],
-    ['https://*.co.uk', 'origin_pattern_too_broad'],
-    ['https://*.github.io', 'origin_pattern_too_broad'],
-    ['https://*.vercel.app', 'origin_pattern_too_broad'],
     ['https://a*.example.com', 'origin_pattern_invalid'],
     ['https://*', 'origin_pattern_invalid'],
     ['https://*.*.example.com', 'origin_pattern_invalid'],
@@ -204,8 +201,6 @@ describe('origin is required and validated', () => {
   it.each([
     /^https:\/\/([a-z0-9-]+\.)*example\.com$/,
     /^https:\/\/(?:app|admin)\.example\.com$/,
-    /^https:\/\/[a-z.]+\.example\.com$/,
-    /^https:\/\/.+\.example\.com$/,
     /^https:\/\/(www\.)?example\.com(:\d{2,5})?$/,
     /^https:\/\/\w{1,3}\.example\.com$/,
     /^https:\/\/[a-z\]]+\.example\.com$/,
@@ -385,6 +380,42 @@ describe('methods, headers, maxAge and the rest are validated', () => {
   });
 });
 
+describe('allowedHeaders refuses names a browser never puts in a preflight', () => {
+  it('refuses Cookie, saying credentials: true is what sends cookies', () => {
+    const issue = only({ origin: 'https://a.example', allowedHeaders: ['Content-Type', 'Cookie'] });
+    expect(issue).toMatchObject({ code: 'allowed_headers_forbidden', option: 'allowedHeaders[1]' });
+    expect(issue.message).toContain('credentials: true');
+  });
+
+  it.each([
+    'Host',
+    'Content-Length',
+    'Origin',
+    'Sec-Fetch-Mode',
+    'Proxy-Authorization',
+    'Cookie2',
+    'Connection',
+  ])('refuses %s, a forbidden request-header name', (name) => {
+    const issue = only({ origin: 'https://a.example', allowedHeaders: name });
+    expect(issue).toMatchObject({
+      code: 'allowed_headers_forbidden',
+      option: 'allowedHeaders',
+      value: name,
+    });
+    expect(issue.message).toMatch(/Remove it\.$/);
+  });
+
+  it('still accepts them in exposedHeaders, and ordinary names in allowedHeaders', () => {
+    expect(() =>
+      createCorsPolicy({
+        origin: 'https://a.example',
+        allowedHeaders: ['Authorization', 'X-Sec'],
+        exposedHeaders: ['Content-Length'],
+      }),
+    ).not.toThrow();
+  });
+});
+
 describe('unknown options are refused, with the name to use instead', () => {
   it.each([
     ['allowHeaders', "'allowedHeaders'"],
@@ -399,6 +430,19 @@ describe('unknown options are refused, with the name to use instead', () => {
     const issue = issuesOf({ origin: '*', [option]: 1 }).find((i) => i.code === 'option_unknown');
     expect(issue?.option).toBe(option);
     expect(issue?.message).toContain(hint);
+  });
+
+  it.each([
+    ['orgin', 'origin'],
+    ['credentails', 'credentials'],
+    ['allowedHeader', 'allowedHeaders'],
+    ['Credentials', 'credentials'],
+    ['maxage_', 'maxAge'],
+    ['exposedHeadrs', 'exposedHeaders'],
+    ['preflightContinu', 'preflightContinue'],
+  ])('asks "did you mean" for the typo %s', (typo, name) => {
+    const issue = issuesOf({ origin: '*', [typo]: 1 }).find((i) => i.code === 'option_unknown');
+    expect(issue?.message).toBe(`is not an option of @cors/core; did you mean '${name}'?`);
   });
 
   it('lists the known options for a name it has never seen', () => {
@@ -449,7 +493,8 @@ describe('a valid policy', () => {
       allowPrivateNetwork: false,
       dangerouslyAllowInsecureOrigins: false,
     });
-    expect(policy.isAsync).toBe(false);
+    expect(policy.warnings).toEqual([]);
+    expect('isAsync' in policy).toBe(false);
     expect(Object.isFrozen(policy)).toBe(true);
     expect(Object.isFrozen(policy.options)).toBe(true);
   });
@@ -469,13 +514,5 @@ describe('a valid policy', () => {
     });
     expect(policy.options.methods).toEqual(['PUT']);
     expect(policy.options.allowedHeaders).toEqual(['x-a', '*']);
-  });
-
-  it('knows ahead that an async origin or credentials function makes decide asynchronous', () => {
-    expect(createCorsPolicy({ origin: async () => true }).isAsync).toBe(true);
-    expect(
-      createCorsPolicy({ origin: 'https://a.example', credentials: async () => true }).isAsync,
-    ).toBe(true);
-    expect(createCorsPolicy({ origin: () => true, credentials: () => true }).isAsync).toBe(false);
   });
 });

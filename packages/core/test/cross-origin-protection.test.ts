@@ -305,6 +305,17 @@ describe('trusted origins', () => {
     expect(calls).toBe(0);
   });
 
+  it('trusts what an accepted origin RegExp matches, and nothing beside it', () => {
+    const p = createCrossOriginProtection({
+      trustedOrigins: [/^https:\/\/[a-z0-9-]+\.tenants\.example\.com$/],
+    });
+    const check = (origin: string) =>
+      p.check({ method: 'POST', path: '/', origin, secFetchSite: 'cross-site' }).allowed;
+    expect(check('https://acme.tenants.example.com')).toBe(true);
+    expect(check('https://acme.tenants.example.com.evil.example')).toBe(false);
+    expect(check('https://tenants.example.com')).toBe(false);
+  });
+
   it('waits for a function that answers with a promise', async () => {
     const p = createCrossOriginProtection({
       trustedOrigins: [async (origin: string) => origin === 'https://tenant.example'],
@@ -396,7 +407,7 @@ describe('one policy feeds both: createCrossOriginProtectionFromCors', () => {
     expect(p.check(request('https://app.example.com'))).toMatchObject({ allowed: true });
     expect(() =>
       createCrossOriginProtectionFromCors({ origin: 'https://*.github.io', credentials: true }),
-    ).toThrow(/origin_pattern_too_broad/);
+    ).toThrow(/origin_pattern_public_suffix/);
   });
 
   it('trusts an origin only when the credentials function also says yes', () => {
@@ -614,10 +625,10 @@ describe('configuration errors', () => {
       'requireBrowserHeaders require_browser_headers_invalid_type',
       'dangerouslyAllowInsecureOrigins dangerously_allow_insecure_origins_invalid_type',
       'trustedOrigins[0] trusted_origins_wildcard',
-      'trustedOrigins[3] origin_pattern_too_broad',
       'trustedOrigins[4] origin_uppercase',
       'trustedOrigins[5] origin_regexp_unanchored',
       'trustedOrigins[6] origin_invalid_type',
+      'trustedOrigins[3] origin_pattern_public_suffix',
       'trustedOrigins[1] trusted_origins_null',
       'trustedOrigins trusted_origins_insecure',
       ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((i) => `bypass[${i}] bypass_invalid`),

@@ -102,15 +102,19 @@ describe('Access-Control-Allow-Origin', () => {
 
   it('never passes a malformed origin to a RegExp or a function', () => {
     const originFunction = vi.fn(() => true);
-    const policy = createCorsPolicy({ origin: [/^.+$/, originFunction] });
-    const decision = sync(policy.decide({ method: 'GET', origin: 'https://x.example/' }));
+    const policy = createCorsPolicy({
+      origin: [/^https:\/\/[a-z]+\.example\.com$/, originFunction],
+    });
+    const decision = sync(policy.decide({ method: 'GET', origin: 'https://x.example.com/' }));
     expect(decision.reason).toBe('origin-malformed');
     expect(originFunction).not.toHaveBeenCalled();
   });
 
   it("never passes the 'null' origin to a function or RegExp unless 'null' is listed", () => {
     const originFunction = vi.fn(() => true);
-    const policy = createCorsPolicy({ origin: [/^null$/, originFunction] });
+    const policy = createCorsPolicy({
+      origin: [/^https:\/\/[a-z]+\.example\.com$/, originFunction],
+    });
     expect(sync(policy.decide({ method: 'GET', origin: 'null' })).allowed).toBe(false);
     expect(originFunction).not.toHaveBeenCalled();
   });
@@ -182,9 +186,10 @@ describe('Access-Control-Allow-Origin', () => {
     expect(originFunction).toHaveBeenCalledWith(APP, request);
   });
 
-  it('treats only true from an origin function as allowed', () => {
-    const policy = createCorsPolicy({ origin: (() => 'yes') as unknown as () => boolean });
-    expect(sync(policy.decide({ method: 'GET', origin: APP })).allowed).toBe(false);
+  it('treats false from an origin function as not allowed, and moves on to the next entry', () => {
+    const policy = createCorsPolicy({ origin: [() => false, (origin) => origin === APP] });
+    expect(sync(policy.decide({ method: 'GET', origin: APP })).allowed).toBe(true);
+    expect(sync(policy.decide({ method: 'GET', origin: 'https://b.example' })).allowed).toBe(false);
   });
 });
 
@@ -467,7 +472,7 @@ describe('ready-made answers', () => {
   });
 
   it('keeps at most ACTUAL_CACHE_LIMIT answers: when full it starts over, and every origin is still answered right', async () => {
-    const { ACTUAL_CACHE_LIMIT } = await import('../src/decide.js');
+    const { ACTUAL_CACHE_LIMIT } = await import('../src/memo.js');
     const origins = Array.from(
       { length: ACTUAL_CACHE_LIMIT + 5 },
       (_, i) => `https://o${i}.example.com`,
@@ -494,14 +499,36 @@ describe('ready-made answers', () => {
     expect(a.headers['access-control-allow-origin']).toBe('https://a.example.com');
   });
 
-  it('keeps refusals frozen when no origin function could change its mind', () => {
+  it('keeps refusals frozen, from the second time an origin is refused, when no origin function could change its mind', () => {
     const policy = createCorsPolicy({ origin: [APP] });
-    const refused = sync(policy.decide({ method: 'GET', origin: 'https://evil.example' }));
-    expect(sync(policy.decide({ method: 'GET', origin: 'https://evil.example' }))).toBe(refused);
+    const request = { method: 'GET', origin: 'https://evil.example' };
+    const once = sync(policy.decide(request));
+    const refused = sync(policy.decide(request));
+    expect(refused).not.toBe(once);
+    expect(refused).toEqual(once);
+    expect(sync(policy.decide(request))).toBe(refused);
     expect(Object.isFrozen(refused)).toBe(true);
-    const malformed = sync(policy.decide({ method: 'GET', origin: 'https://EVIL.example' }));
+    const bad = { method: 'GET', origin: 'https://EVIL.example' };
+    sync(policy.decide(bad));
+    const malformed = sync(policy.decide(bad));
     expect(malformed.reason).toBe('origin-malformed');
-    expect(sync(policy.decide({ method: 'GET', origin: 'https://EVIL.example' }))).toBe(malformed);
+    expect(sync(policy.decide(bad))).toBe(malformed);
+    const preflightRequest = preflight('https://evil.example', 'PUT');
+    sync(policy.decide(preflightRequest));
+    const refusedPreflight = sync(policy.decide(preflightRequest));
+    expect(sync(policy.decide(preflightRequest))).toBe(refusedPreflight);
+  });
+
+  it('keeps nothing for a flood of one-off refused origins, and still keeps a repeated one after it', async () => {
+    const { REFUSED_CACHE_LIMIT } = await import('../src/memo.js');
+    const policy = createCorsPolicy({ origin: [APP] });
+    for (let i = 0; i <= REFUSED_CACHE_LIMIT; i++) {
+      sync(policy.decide({ method: 'GET', origin: `https://once${i}.example` }));
+    }
+    const request = { method: 'GET', origin: 'https://again.example' };
+    sync(policy.decide(request));
+    const kept = sync(policy.decide(request));
+    expect(sync(policy.decide(request))).toBe(kept);
   });
 
   it('asks an origin function again on every request, for refusals and grants alike', () => {
@@ -515,13 +542,15 @@ describe('ready-made answers', () => {
     allow = false;
     expect(sync(policy.decide({ method: 'GET', origin: other })).allowed).toBe(false);
     expect(sync(policy.decide(preflight(other, 'PUT'))).allowed).toBe(false);
-    // A malformed origin never reaches the function, so its refusal is kept even here.
+    // A malformed origin never reaches the function, so its refusal is kept even here (from the
+    // second time it is refused).
+    sync(policy.decide({ method: 'GET', origin: 'https://x.example/' }));
     const malformed = sync(policy.decide({ method: 'GET', origin: 'https://x.example/' }));
     expect(sync(policy.decide({ method: 'GET', origin: 'https://x.example/' }))).toBe(malformed);
   });
 
   it('keeps no answer for an origin longer than KEPT_ORIGIN_MAX_LENGTH, allowed or refused', async () => {
-    const { KEPT_ORIGIN_MAX_LENGTH } = await import('../src/decide.js');
+    const { KEPT_ORIGIN_MAX_LENGTH } = await import('../src/memo.js');
     // A host of 250 characters (labels of at most 63, a name of at most 253).
     const long = `https://${`${'a'.repeat(60)}.`.repeat(4)}ex.com`;
     expect(long.length).toBeGreaterThan(KEPT_ORIGIN_MAX_LENGTH);
@@ -539,7 +568,7 @@ describe('ready-made answers', () => {
   });
 
   it('keeps at most REFUSED_CACHE_LIMIT refusals, apart from the allowed answers', async () => {
-    const { REFUSED_CACHE_LIMIT } = await import('../src/decide.js');
+    const { REFUSED_CACHE_LIMIT } = await import('../src/memo.js');
     const policy = createCorsPolicy({ origin: [APP] });
     const allowed = sync(policy.decide({ method: 'GET', origin: APP }));
     const first = sync(policy.decide({ method: 'GET', origin: 'https://evil0.example' }));
@@ -618,6 +647,7 @@ describe('ready-made preflight answers', () => {
 
   it("keeps a refused origin's preflight answer whatever it asks for", () => {
     const policy = createCorsPolicy(options);
+    sync(policy.decide(preflight('https://evil.example', 'PUT', 'x-a')));
     const refused = sync(policy.decide(preflight('https://evil.example', 'PUT', 'x-a')));
     expect(refused.status).toBe(DENIED_ORIGIN_PREFLIGHT_STATUS);
     expect(sync(policy.decide(preflight('https://evil.example', 'GET')))).toBe(refused);
@@ -643,7 +673,7 @@ describe('ready-made preflight answers', () => {
   });
 
   it('does not keep answers to long header lists', async () => {
-    const { PREFLIGHT_CACHE_MAX_HEADERS_LENGTH } = await import('../src/decide.js');
+    const { PREFLIGHT_CACHE_MAX_HEADERS_LENGTH } = await import('../src/memo.js');
     const policy = createCorsPolicy({ origin: [APP] });
     const long = Array.from(
       { length: PREFLIGHT_CACHE_MAX_HEADERS_LENGTH / 8 + 1 },
@@ -656,7 +686,7 @@ describe('ready-made preflight answers', () => {
   });
 
   it('keeps at most PREFLIGHT_CACHE_LIMIT answers: when full it starts over, still right', async () => {
-    const { PREFLIGHT_CACHE_LIMIT } = await import('../src/decide.js');
+    const { PREFLIGHT_CACHE_LIMIT } = await import('../src/memo.js');
     const policy = createCorsPolicy({ origin: [APP] });
     const first = sync(policy.decide(preflight(APP, 'PUT', 'x-0')));
     for (let i = 1; i <= PREFLIGHT_CACHE_LIMIT + 5; i++) {
@@ -670,9 +700,15 @@ describe('ready-made preflight answers', () => {
 });
 
 describe('refusals', () => {
-  it('build their message only when read, and keep it in JSON for logs', () => {
+  it('are plain data, message included: it survives spreading, structuredClone and JSON', () => {
     const policy = createCorsPolicy({ origin: [APP] });
     const actual = sync(policy.decide({ method: 'GET', origin: 'https://evil.example' }));
+    expect(Object.getPrototypeOf(actual)).toBe(Object.prototype);
+    expect({ ...actual }).toEqual(actual);
+    expect(structuredClone(actual)).toEqual(actual);
+    expect({ ...actual }.message).toBe(
+      'Origin "https://evil.example" is not allowed by the `origin` option; add it there if it should be.',
+    );
     expect(JSON.parse(JSON.stringify(actual))).toEqual({
       kind: 'actual',
       allowed: false,

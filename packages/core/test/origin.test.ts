@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_ORIGIN_LENGTH, parseOrigin } from '../src/index.js';
+import { MAX_ORIGIN_LENGTH, createCorsPolicy, parseOrigin } from '../src/index.js';
+import { isPunycode } from '../src/origin.js';
 
 describe('parseOrigin accepts what browsers serialize', () => {
   it.each([
@@ -153,5 +155,56 @@ describe('parseOrigin refuses anything a browser would never send', () => {
   it('refuses a non-string without throwing', () => {
     expect(parseOrigin(undefined as unknown as string)).toBeNull();
     expect(parseOrigin(42 as unknown as string)).toBeNull();
+  });
+});
+
+describe('IDN labels (xn--) are valid punycode', () => {
+  it.each([
+    'https://xn--.example.com',
+    'https://xn--abc-.example.com',
+    'https://xn---abc.example.com',
+    'https://xn--zzzzzzzzzzzz.example.com',
+    'https://app.xn--9999999999',
+  ])('refuses %s, which the URL Standard refuses too', (origin) => {
+    expect(parseOrigin(origin)).toBeNull();
+  });
+
+  it('no longer lets https://xn--.example.com match https://*.example.com', () => {
+    const policy = createCorsPolicy({ origin: 'https://*.example.com' });
+    expect(policy.decide({ method: 'GET', origin: 'https://xn--.example.com' })).toMatchObject({
+      reason: 'origin-malformed',
+    });
+  });
+
+  it.each([
+    'https://xn--bcher-kva.example',
+    'https://xn--mnchen-3ya.de',
+    'https://www.xn--55qx5d.cn:8443',
+  ])('accepts %s', (origin) => {
+    expect(parseOrigin(origin)).not.toBeNull();
+  });
+
+  it('agrees with an independent RFC 3492 decoder on any label', async () => {
+    const { decode, encode } = await import('node:punycode');
+    // Node's decoder joins two decoded surrogate code points into one character, so a label is
+    // valid when it decodes, has a non-ASCII character, has no lone surrogate, and encodes back to itself.
+    const reference = (label: string) => {
+      try {
+        const decoded = decode(label);
+        return (
+          [...decoded].some((char) => char.charCodeAt(0) > 0x7f) &&
+          !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(decoded) &&
+          encode(decoded) === label
+        );
+      } catch {
+        return false;
+      }
+    };
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9-]{0,24}$/), (label) => {
+        expect(isPunycode(label, 0, label.length), label).toBe(reference(label));
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 5000) },
+    );
   });
 });

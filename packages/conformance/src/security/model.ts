@@ -5,6 +5,7 @@
  * the core: it is written the slow, obvious way (regular expressions, `split`, `Set`s built per
  * call) so that the property tests compare two implementations, not one with itself.
  */
+import punycode from 'node:punycode';
 import type { CorsRequest } from '@cors/core';
 
 /** The options the model understands: the core's, with string origin entries only. */
@@ -39,6 +40,19 @@ export interface ModelOrigin {
   port: number | null;
 }
 
+function isIdnLabel(label: string): boolean {
+  try {
+    const decoded = punycode.decode(label);
+    return (
+      [...decoded].some((char) => char.charCodeAt(0) > 0x7f) &&
+      !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(decoded) &&
+      punycode.encode(decoded) === label
+    );
+  } catch {
+    return false;
+  }
+}
+
 const DEFAULT_PORT: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443, ftp: 21 };
 
 /**
@@ -55,6 +69,9 @@ export function modelParseOrigin(value: string): ModelOrigin | 'null' | null {
   if (m === null) return null;
   const scheme = m[1] as string;
   const host = m[2] as string;
+  // IDN labels are punycode that decodes to something non-ASCII (RFC 3492, by Node's decoder).
+  if (host.split('.').some((label) => label.startsWith('xn--') && !isIdnLabel(label.slice(4))))
+    return null;
   const portText = m[3];
   let port: number | null = null;
   if (portText !== undefined) {
@@ -235,10 +252,13 @@ export function modelDecide(options: ModelOptions, request: CorsRequest): ModelD
       headers['access-control-allow-private-network'] = 'true';
     }
     const end = options.preflightContinue !== true;
+    // Private Network Access is legacy: without the grant the answer is unchanged, and the reason
+    // names the option (docs/reasons.md).
+    const pnaRefused = !privateNetwork && request.requestPrivateNetwork === 'true';
     return {
       kind: 'preflight',
       allowed: true,
-      reason: 'allowed',
+      reason: pnaRefused ? 'private-network-not-allowed' : 'allowed',
       headers,
       vary: preflightVary,
       end,
