@@ -14,4 +14,6 @@ export const CORS_REASONS: Readonly<Record<CorsReason, string>> = Object.freeze(
   'headers-too-large': 'Access-Control-Request-Headers is over the length or count cap.',
   'header-not-allowed':
     'The preflight asks for a request header that `allowedHeaders` does not allow.',
+  'cors-disabled':
+    'CORS is off for the route (Fastify `cors: false`, Nest `@Cors(false)`): preflights are refused, other requests get no CORS headers.',
 });

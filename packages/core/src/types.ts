@@ -31,7 +31,8 @@ export type CorsReason =
   | 'method-not-allowed'
   | 'headers-malformed'
   | 'headers-too-large'
-  | 'header-not-allowed';
+  | 'header-not-allowed'
+  | 'cors-disabled';
 
 /** The lower-case names of the response headers a decision may set. */
 export type CorsHeaderName =

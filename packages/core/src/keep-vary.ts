@@ -1,0 +1,62 @@
+/**
+ * `Vary` that survives the route. CORS runs before the route, and the route (or the framework, or
+ * a compression middleware) may then set `Vary` itself: `res.setHeader('Vary', 'Accept-Encoding')`,
+ * Express's `res.set`, Fastify's `reply.header`, Nest's `@Header`, Koa's `ctx.set`. Each replaces
+ * the whole header, and `Origin` is gone: a shared cache then serves one origin's answer to
+ * another (Fetch §3.2.3, "CORS protocol and HTTP caches").
+ *
+ * Every Node-based server writes the status line and headers through one method of the response,
+ * `writeHead` (called explicitly, or by `write`/`end` through `_implicitHeader`), so that is where
+ * the CORS tokens are merged back: after everything the route did, once per response.
+ */
+import { headerString, mergedVary } from './response.js';
+import { appendVary } from './vary.js';
+
+/** The part of a Node `ServerResponse` (or `Http2ServerResponse`) that {@link keepVary} uses. */
+export interface WriteHeadTarget {
+  writeHead(...args: never[]): unknown;
+  getHeader(name: string): unknown;
+  setHeader(name: string, value: string): unknown;
+}
+
+/** The tokens to merge back, on the response; a symbol from the registry, so copies agree. */
+const VARY_TOKENS = Symbol.for('@cors/core vary tokens');
+
+/**
+ * Makes sure the response goes out with `tokens` in its `Vary`, merged (each token once) with
+ * whatever `Vary` the route set in the meantime, however it set it. Call it after writing a
+ * decision whose `vary` is not empty, on a request that goes on to the route. Calling it again for
+ * the same response (a second, more specific policy) replaces the tokens; `writeHead` is wrapped
+ * once per response.
+ *
+ * Headers given to `writeHead(status, headers)` as an object are merged there too; a header list
+ * given as an array is left to Node, which adds it to the merged header.
+ *
+ * @example
+ * writeCorsHeaders(res, decision, false);
+ * if (!decision.end && decision.vary !== '') keepVary(res, decision.vary);
+ */
+export function keepVary(res: WriteHeadTarget, tokens: string): void {
+  const marks = res as unknown as Record<symbol, string | undefined>;
+  const wrapped = marks[VARY_TOKENS] !== undefined;
+  marks[VARY_TOKENS] = tokens;
+  if (wrapped) return;
+  const writeHead = res.writeHead as (...args: unknown[]) => unknown;
+  res.writeHead = function writeHeadKeepingVary(this: unknown, ...args: unknown[]): unknown {
+    const current = marks[VARY_TOKENS] as string;
+    const last = args.length > 1 ? args[args.length - 1] : undefined;
+    if (typeof last === 'object' && last !== null && !Array.isArray(last))
+      mergeIntoHeadObject(last as Record<string, unknown>, current);
+    const vary = mergedVary(res.getHeader('vary'), current);
+    if (vary !== undefined) res.setHeader('vary', vary);
+    return writeHead.apply(this, args);
+  } as WriteHeadTarget['writeHead'];
+}
+
+/** `writeHead(status, { Vary: ... })`: that value replaces the response's, so merge into it. */
+function mergeIntoHeadObject(headers: Record<string, unknown>, tokens: string): void {
+  for (const name in headers) {
+    if (name.length !== 4 || name.toLowerCase() !== 'vary') continue;
+    headers[name] = appendVary(headerString(headers[name]), tokens);
+  }
+}
