@@ -29,8 +29,8 @@ const VARY_TOKENS = Symbol.for('@cors/core vary tokens');
  * the same response (a second, more specific policy) replaces the tokens; `writeHead` is wrapped
  * once per response.
  *
- * Headers given to `writeHead(status, headers)` as an object are merged there too; a header list
- * given as an array is left to Node, which adds it to the merged header.
+ * A `Vary` given to `writeHead(status, headers)` in an object is merged with the response's own
+ * and with the tokens; a header list given as an array is left to Node.
  *
  * @example
  * writeCorsHeaders(res, decision, false);
@@ -45,18 +45,23 @@ export function keepVary(res: WriteHeadTarget, tokens: string): void {
   res.writeHead = function writeHeadKeepingVary(this: unknown, ...args: unknown[]): unknown {
     const current = marks[VARY_TOKENS] as string;
     const last = args.length > 1 ? args[args.length - 1] : undefined;
+    const own = res.getHeader('vary');
     if (typeof last === 'object' && last !== null && !Array.isArray(last))
-      mergeIntoHeadObject(last as Record<string, unknown>, current);
-    const vary = mergedVary(res.getHeader('vary'), current);
+      mergeIntoHeadObject(last as Record<string, unknown>, own, current);
+    const vary = mergedVary(own, current);
     if (vary !== undefined) res.setHeader('vary', vary);
     return writeHead.apply(this, args);
   } as WriteHeadTarget['writeHead'];
 }
 
-/** `writeHead(status, { Vary: ... })`: that value replaces the response's, so merge into it. */
-function mergeIntoHeadObject(headers: Record<string, unknown>, tokens: string): void {
+/**
+ * `writeHead(status, { Vary: ... })` (Fastify sends its reply headers so): that value would replace
+ * the response's own, so the response's tokens and ours are merged into it.
+ */
+function mergeIntoHeadObject(headers: Record<string, unknown>, own: unknown, tokens: string): void {
   for (const name in headers) {
     if (name.length !== 4 || name.toLowerCase() !== 'vary') continue;
-    headers[name] = appendVary(headerString(headers[name]), tokens);
+    const given = appendVary(headerString(own), [headers[name]].flat().join(', '));
+    headers[name] = appendVary(given, tokens);
   }
 }

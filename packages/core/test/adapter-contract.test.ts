@@ -170,13 +170,13 @@ describe('keepVary', () => {
     ).toBe('Accept-Encoding, Origin, Access-Control-Request-Method');
   });
 
-  it('merges into the headers given to writeHead, once each', async () => {
+  it("merges the response's Vary, the one given to writeHead and the tokens, once each", async () => {
     expect(
       await serve((res) => {
         res.writeHead(200, { ETag: '"1"', Vary: 'Accept, origin', 'Content-Type': 'text/plain' });
         res.end('x');
       }),
-    ).toBe('Accept, origin, Access-Control-Request-Method');
+    ).toBe('Origin, Accept, Access-Control-Request-Method');
   });
 
   it('keeps the tokens when writeHead gets a status message and no Vary', async () => {
