@@ -389,6 +389,8 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
       const constraints = constraintsOf(request.headers);
       const found = routes.find(method, request.url, constraints);
       if (found !== null) return found.entry ?? scopePolicy;
+      // A method Fastify cannot route (`patch` stays `patch`) has no route: the scope decides.
+      if (method !== method.toUpperCase()) return scopePolicy;
       // A route Fastify has but the plugin never saw may have a config.cors of its own: refuse
       // rather than grant its preflight with the scope's policy.
       const unseen = fastify.findRoute({ method: method as never, url: request.url, constraints });

@@ -129,6 +129,21 @@ describe('a lower-case requested method', () => {
   });
 });
 
+describe('a requested method Fastify cannot route', () => {
+  it("leaves 'patch' (not normalised by Fetch) to the scope's policy, which refuses it", async () => {
+    const app = Fastify();
+    await app.register(corsPlugin, { origin: [APP] });
+    app.patch('/items/:id', { config: { cors: { origin: [ADMIN] } } }, async () => 'patched');
+    const base = await start(app);
+    const preflight = await send(base, 'OPTIONS', '/items/1', {
+      origin: APP,
+      'access-control-request-method': 'patch',
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-methods']).toBeUndefined();
+  });
+});
+
 describe('register without await', () => {
   it("never grants a route's preflight with the scope's policy when the plugin did not see the route", async () => {
     const app = Fastify();
