@@ -108,7 +108,7 @@ describe.each(platforms)('CorsModule on %s', (platform: Platform) => {
     const server = await start(platform, GlobalModule);
     try {
       const reader = server.app.get(PolicyReader);
-      expect(reader.cors.policy.options.origin).toEqual([APP]);
+      expect((reader.cors.policy as CorsPolicy).options.origin).toEqual([APP]);
     } finally {
       await server.close();
     }
@@ -303,7 +303,9 @@ describe('CorsModule outside HTTP', () => {
       abortOnError: false,
     });
     await context.init();
-    expect(context.get<CompiledCors>(CORS_MODULE_POLICY).policy.isAsync).toBe(false);
+    expect((context.get<CompiledCors>(CORS_MODULE_POLICY).policy as CorsPolicy).isAsync).toBe(
+      false,
+    );
     await context.close();
   });
 });
