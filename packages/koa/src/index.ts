@@ -11,6 +11,7 @@
 import {
   appendVary,
   checkDecisionListener,
+  corsDisabledDecision,
   headerString,
   corsPolicySource,
   corsRequestFromHeaderRecord,
@@ -25,6 +26,7 @@ import {
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
+  type CorsRequest,
   type WriteHeadTarget,
 } from '@cors/core';
 
@@ -154,6 +156,36 @@ export function cors<Ctx extends CorsContext = CorsContext>(
   checkDecisionListener(onDecision, '@cors/koa');
   const policySource = source;
 
+  return decidingMiddleware<Ctx>(
+    (ctx, request) => policyForRequest(policySource, ctx).decide(request),
+    onDecision,
+  );
+}
+
+/**
+ * A middleware for paths with CORS off, the same answer as Fastify's `cors: false` and Nest's
+ * `@Cors(false)` (the core's `cors-disabled` decision): preflights refused with `403`, other
+ * requests on without CORS headers. Give it the paths a broader `cors()` must not take.
+ *
+ * @example
+ * const off = corsOff();
+ * const main = cors({ origin: ['https://app.example.com'] });
+ * app.use((ctx, next) => (ctx.path.startsWith('/internal/') ? off(ctx, next) : main(ctx, next)));
+ */
+export function corsOff<Ctx extends CorsContext = CorsContext>(
+  adapterOptions?: KoaCorsAdapterOptions<Ctx>,
+): CorsMiddleware<Ctx> {
+  checkDecisionListener(adapterOptions?.onDecision, '@cors/koa');
+  return decidingMiddleware<Ctx>(
+    (_ctx, request) => corsDisabledDecision(request),
+    adapterOptions?.onDecision,
+  );
+}
+
+function decidingMiddleware<Ctx extends CorsContext>(
+  decideFor: (ctx: Ctx, request: CorsRequest) => CorsDecision | Promise<CorsDecision>,
+  onDecision: CorsDecisionListener<Ctx> | undefined,
+): CorsMiddleware<Ctx> {
   // Marks a context this middleware already handled: with @koa/router the same middleware may be
   // reached twice for one request (router.use plus an OPTIONS route, see the README).
   const handled = Symbol('@cors/koa handled');
@@ -168,8 +200,7 @@ export function cors<Ctx extends CorsContext = CorsContext>(
     // This cors() now speaks for the request, even if deciding fails (see respond's catch).
     marks[LAST_DECIDED] = handled;
 
-    const policy = policyForRequest(policySource, ctx);
-    const pending = policy.decide(corsRequestFromHeaderRecord(ctx.method, ctx.req.headers));
+    const pending = decideFor(ctx, corsRequestFromHeaderRecord(ctx.method, ctx.req.headers));
     // Async only when the user gave a function that returns a promise (the core's rule); a
     // rejection propagates to Koa's error handling like any middleware error.
     if (isThenable<CorsDecision>(pending)) {

@@ -12,6 +12,7 @@ import {
   CorsAdapterError,
   ERR_CORS_ADAPTER_OPTIONS,
   checkDecisionListener,
+  corsDisabledDecision,
   corsPolicySource,
   corsRequestFromHeaderRecord,
   createCorsPolicy,
@@ -248,6 +249,24 @@ export function applyCorsDecision(
   const { status, headers } = preflightFraming(decision);
   res.writeHead(status, headers).end();
   return true;
+}
+
+/**
+ * A middleware for routes with CORS off, the same answer as Fastify's `cors: false` and Nest's
+ * `@Cors(false)` (the core's `cors-disabled` decision): preflights refused with `403`, other
+ * requests on to the route without CORS headers. Mount it before a broader `cors()`, which then
+ * must not run for these paths, or on the route itself before its handler.
+ *
+ * @example
+ * app.put('/internal/reindex', corsOff(), reindex);
+ */
+export function corsOff(adapterOptions?: NodeCorsAdapterOptions): CorsMiddleware {
+  const onDecision = adapterOptions?.onDecision;
+  checkDecisionListener(onDecision, '@cors/node');
+  return function corsOffMiddleware(req, res, next) {
+    const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
+    if (!applyCorsDecision(req, res, corsDisabledDecision(request), onDecision)) next?.();
+  };
 }
 
 /** On a response that a policy of this adapter (any copy of it) already decided. */
