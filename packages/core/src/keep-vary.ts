@@ -21,13 +21,20 @@ export interface WriteHeadTarget {
 
 /** The tokens to merge back, on the response; a symbol from the registry, so copies agree. */
 const VARY_TOKENS = Symbol.for('@cors/core vary tokens');
+/** The response's own `writeHead`, kept on the response while the shared wrapper stands in. */
+const WRITE_HEAD = Symbol.for('@cors/core writeHead');
+
+interface Kept extends WriteHeadTarget {
+  [VARY_TOKENS]?: string;
+  [WRITE_HEAD]?: (...args: unknown[]) => unknown;
+}
 
 /**
  * Makes sure the response goes out with `tokens` in its `Vary`, merged (each token once) with
  * whatever `Vary` the route set in the meantime, however it set it. Call it after writing a
  * decision whose `vary` is not empty, on a request that goes on to the route. Calling it again for
  * the same response (a second, more specific policy) replaces the tokens; `writeHead` is wrapped
- * once per response.
+ * once per response, by one shared function (no closure per response).
  *
  * A `Vary` given to `writeHead(status, headers)` in an object is merged with the response's own
  * and with the tokens; a header list given as an array is left to Node.
@@ -37,21 +44,25 @@ const VARY_TOKENS = Symbol.for('@cors/core vary tokens');
  * if (!decision.end && decision.vary !== '') keepVary(res, decision.vary);
  */
 export function keepVary(res: WriteHeadTarget, tokens: string): void {
-  const marks = res as unknown as Record<symbol, string | undefined>;
-  const wrapped = marks[VARY_TOKENS] !== undefined;
-  marks[VARY_TOKENS] = tokens;
+  const kept = res as Kept;
+  const wrapped = kept[VARY_TOKENS] !== undefined;
+  kept[VARY_TOKENS] = tokens;
   if (wrapped) return;
-  const writeHead = res.writeHead as (...args: unknown[]) => unknown;
-  res.writeHead = function writeHeadKeepingVary(this: unknown, ...args: unknown[]): unknown {
-    const current = marks[VARY_TOKENS] as string;
-    const last = args.length > 1 ? args[args.length - 1] : undefined;
-    const own = res.getHeader('vary');
-    if (typeof last === 'object' && last !== null && !Array.isArray(last))
-      mergeIntoHeadObject(last as Record<string, unknown>, own, current);
-    const vary = mergedVary(own, current);
-    if (vary !== undefined) res.setHeader('vary', vary);
-    return writeHead.apply(this, args);
-  } as WriteHeadTarget['writeHead'];
+  kept[WRITE_HEAD] = res.writeHead as (...args: unknown[]) => unknown;
+  res.writeHead = writeHeadKeepingVary as WriteHeadTarget['writeHead'];
+}
+
+/** Stands in for `writeHead` on a kept response: merges the tokens back, then writes the head. */
+function writeHeadKeepingVary(this: Kept, ...args: unknown[]): unknown {
+  const tokens = this[VARY_TOKENS] as string;
+  const own = this.getHeader('vary');
+  // writeHead(status[, message][, headers]): the headers, when given, come last.
+  const last = args.length > 1 ? args[args.length - 1] : undefined;
+  if (typeof last === 'object' && last !== null && !Array.isArray(last))
+    mergeIntoHeadObject(last as Record<string, unknown>, own, tokens);
+  const vary = mergedVary(own, tokens);
+  if (vary !== undefined) this.setHeader('vary', vary);
+  return (this[WRITE_HEAD] as (...args: unknown[]) => unknown).apply(this, args);
 }
 
 /**
