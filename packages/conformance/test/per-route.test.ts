@@ -45,8 +45,7 @@ const preflight = (origin: string, requestMethod: string): CorsRequest => ({
   origin,
   requestMethod,
 });
-const decide = (policy: CorsPolicy, request: CorsRequest) =>
-  policy.decide(request) as CorsDecision;
+const decide = (policy: CorsPolicy, request: CorsRequest) => policy.decide(request) as CorsDecision;
 
 const rows: Row[] = [
   {
