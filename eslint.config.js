@@ -51,6 +51,32 @@ export default tseslint.config(
     },
   },
   {
+    // Adapters translate; every CORS rule is the core's (issue 13). So no adapter source spells an
+    // Access-Control-* header name, and none builds a decision by hand: both come from the core.
+    files: ['packages/{node,fastify,koa,nestjs,fetch,hono}/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/access-control-/i]',
+          message:
+            'Adapters do not spell Access-Control-* headers: write decisions with the core (writeCorsHeaders, corsRequestFromHeaderRecord).',
+        },
+        {
+          selector: 'TemplateElement[value.raw=/access-control-/i]',
+          message:
+            'Adapters do not spell Access-Control-* headers: write decisions with the core (writeCorsHeaders, corsRequestFromHeaderRecord).',
+        },
+        {
+          selector:
+            "ObjectExpression:has(> Property[key.name='reason']):has(> Property[key.name='kind']):has(> Property[key.name='allowed'])",
+          message:
+            'Adapters do not build a CorsDecision by hand: take it from policy.decide() or corsDisabledDecision().',
+        },
+      ],
+    },
+  },
+  {
     // The core runs in every JavaScript runtime: no Node built-ins.
     files: ['packages/core/src/**/*.ts'],
     rules: {

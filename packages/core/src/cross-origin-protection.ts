@@ -16,7 +16,8 @@
  * the language of the CORS `origin` option, and {@link createCrossOriginProtectionFromCors} trusts
  * exactly the origins a CORS policy allows with credentials, so the two never drift.
  */
-import type { HeaderRecord, HeadersLike } from './apply.js';
+import type { HeaderRecord } from './request.js';
+import type { HeadersLike } from './response.js';
 import { compileBypassPattern, matchesBypass, type BypassPattern } from './bypass-patterns.js';
 import {
   CorsConfigError,

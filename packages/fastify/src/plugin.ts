@@ -13,15 +13,31 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import {
-  appendVary,
-  corsRequestFromHeaderRecord,
-  createCorsPolicy,
+  CorsAdapterError,
   CorsError,
+  ERR_CORS_ADAPTER_OPTIONS,
+  checkDecisionListener,
+  corsDisabledDecision,
+  corsPolicySource,
+  corsRequestFromHeaderRecord,
+  corsRequestKind,
+  createCorsPolicy,
+  headerString,
   isCorsConfigError,
   isCorsPolicy,
+  isThenable,
+  keepVary,
+  normalizeMethod,
+  policyForRequest,
+  preflightFraming,
+  writeCorsHeaders,
   type CorsDecision,
+  type CorsHeaderTarget,
   type CorsOptions,
   type CorsPolicy,
+  type CorsPolicySelector,
+  type CorsPolicySource,
+  type CorsRequest,
 } from '@cors/core';
 import { createRouteTable, type RouteEntry } from './routes.js';
 
@@ -71,15 +87,34 @@ export interface FastifyCorsPluginOptions {
    * @default undefined
    */
   onDecision?: CorsDecisionListener;
+  /**
+   * In a scope with a prefix, answer that prefix's unknown paths with a `404` of this scope, so
+   * that they carry its CORS headers (Fastify would answer them from the parent scope, without).
+   * Set it to `false` if you call `setNotFoundHandler` in this scope after registering the plugin;
+   * a handler set before is kept.
+   * @default true
+   */
+  notFound?: boolean;
 }
 
-/** A policy made by `createCorsPolicy`, given to the plugin instead of options. */
+/**
+ * Chooses the policy of one request (a tenant chosen by `Host`, say): return one of the policies
+ * compiled at start-up, never options. See docs/multi-tenant.md.
+ *
+ * @example
+ * await app.register(corsPlugin, { policy: (request) => byHost.get(request.host) ?? fallback });
+ */
+export type FastifyCorsPolicySelector = CorsPolicySelector<FastifyRequest>;
+
+/** A policy made by `createCorsPolicy` (or a selector of one per request), instead of options. */
 export interface FastifyCorsPolicyOption {
   /**
-   * A policy made once by `createCorsPolicy`, e.g. to share it with other servers.
+   * A policy made once by `createCorsPolicy`, e.g. to share it with other servers, or a selector
+   * returning one per request. (A function given as the plugin's options would be called by
+   * Fastify with the parent instance, so a selector goes here.)
    * @example policy: createCorsPolicy({ origin: ['https://app.example.com'] })
    */
-  policy: CorsPolicy;
+  policy: CorsPolicy | FastifyCorsPolicySelector;
 }
 
 /**
@@ -94,14 +129,14 @@ export type FastifyCorsOptions =
   | CorsPolicy;
 
 /**
- * What a route's `config.cors` may be: `false` (no CORS headers on this route, `onDecision` not
- * called, and its preflights are refused), options for the core, or a policy made by
- * `createCorsPolicy`. Absent: the policy given to the plugin.
+ * What a route's `config.cors` may be: `false` (CORS off: the core's `cors-disabled` decision, no
+ * CORS headers, preflights refused), options for the core, a policy made by `createCorsPolicy`, or
+ * a selector returning one per request. Absent: the policy given to the plugin.
  *
  * @example
  * app.put('/admin/users/:id', { config: { cors: { origin: ['https://admin.example.com'] } } }, handler);
  */
-export type FastifyRouteCorsConfig = false | CorsOptions | CorsPolicy;
+export type FastifyRouteCorsConfig = false | CorsOptions | CorsPolicy | FastifyCorsPolicySelector;
 
 const PLUGIN_NAME = '@cors/fastify';
 const HOOKS: readonly string[] = ['onRequest', 'preParsing', 'preValidation', 'preHandler'];
@@ -111,6 +146,7 @@ const PLUGIN_OPTIONS: ReadonlySet<string> = new Set([
   'logLevel',
   'onDecision',
   'policy',
+  'notFound',
 ]);
 
 /** Marks a scope that has the plugin; a symbol from the registry, so two copies see each other. */
@@ -121,45 +157,26 @@ const kCatchAll = Symbol.for('@cors/fastify.catchAll');
 const kRoutePolicy = Symbol.for('@cors/fastify.routePolicy');
 
 type RouteConfig = Record<string | symbol, unknown> | undefined;
+type Settings = Required<Omit<FastifyCorsPluginOptions, 'logLevel' | 'onDecision'>> &
+  Pick<FastifyCorsPluginOptions, 'logLevel' | 'onDecision'> & {
+    source: CorsPolicySource<FastifyRequest>;
+  };
 
-/**
- * The policy of a preflight whose route has `cors: false`: it allows no origin, so the preflight is
- * answered as refused and never reaches the route, and the answer comes from the core like any
- * other (with a reason, for `onDecision`).
- */
-let disabledPolicy: CorsPolicy | undefined;
-function corsDisabledForRoute(): boolean {
-  return false;
-}
-function getDisabledPolicy(): CorsPolicy {
-  disabledPolicy ??= createCorsPolicy({ origin: corsDisabledForRoute });
-  return disabledPolicy;
-}
-
-function isThenable<T>(value: unknown): value is PromiseLike<T> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-function pluginError(code: string, message: string): CorsError {
-  return new CorsError(code, message);
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
-function varyOf(reply: FastifyReply): string | undefined {
-  const vary = reply.getHeader('vary');
-  if (vary === undefined) return undefined;
-  return Array.isArray(vary) ? vary.join(', ') : String(vary);
+function optionError(option: string, message: string): CorsAdapterError {
+  return new CorsAdapterError(ERR_CORS_ADAPTER_OPTIONS, option, `@cors/fastify: ${message}`);
 }
 
 function describeRoute(method: string | string[], url: string): string {
   return `${Array.isArray(method) ? method.join(',') : method} ${url}`;
+}
+
+function notCompiled(method: string | string[], url: string): CorsError {
+  return new CorsError(
+    'ERR_CORS_ROUTE_NOT_COMPILED',
+    `@cors/fastify: route ${describeRoute(method, url)} was declared before the plugin ran, so the ` +
+      'plugin cannot know its config.cors. Write `await fastify.register(corsPlugin, options)` ' +
+      'before declaring routes, or declare them in a plugin registered after it.',
+  );
 }
 
 /** Compiles a route's `config.cors` once; equal option objects are compiled once in all. */
@@ -168,110 +185,84 @@ function compileRouteCors(
   method: string | string[],
   url: string,
   cache: WeakMap<object, CorsPolicy>,
-): CorsPolicy | null {
-  if (cors === false) return null;
-  if (isCorsPolicy(cors)) return cors;
-  if (typeof cors === 'object' && cors !== null) {
-    const cached = cache.get(cors);
-    if (cached !== undefined) return cached;
-  }
+): RouteEntry {
+  if (cors === false) return false;
+  const source = corsPolicySource<FastifyRequest>(cors);
+  if (source !== undefined) return source;
+  const cached = typeof cors === 'object' && cors !== null ? cache.get(cors) : undefined;
+  if (cached !== undefined) return cached;
   try {
     const policy = createCorsPolicy(cors as CorsOptions);
     cache.set(cors as object, policy);
     return policy;
   } catch (error) {
-    if (isCorsConfigError(error)) {
+    if (isCorsConfigError(error))
       error.message = `Route ${describeRoute(method, url)}: config.cors: ${error.message}`;
-    }
     throw error;
   }
 }
 
-function readOptions(options: FastifyCorsOptions | undefined): {
-  policy: CorsPolicy;
-  hook: CorsHook;
-  hideOptionsRoute: boolean;
-  logLevel: LogLevel | undefined;
-  onDecision: CorsDecisionListener | undefined;
-} {
-  if (isCorsPolicy(options)) {
-    return {
-      policy: options,
-      hook: 'onRequest',
-      hideOptionsRoute: true,
-      logLevel: undefined,
-      onDecision: undefined,
-    };
-  }
+function readOptions(options: FastifyCorsOptions | undefined): Settings {
+  const defaults = { hook: 'onRequest', hideOptionsRoute: true, notFound: true } as const;
+  if (isCorsPolicy(options)) return { ...defaults, source: options };
   if (typeof options !== 'object' || options === null) {
     // Not options at all: the core's error says what they must look like.
     createCorsPolicy(options as unknown as CorsOptions);
   }
   const all = options as unknown as Record<string, unknown>;
   if ('prefix' in all) {
-    throw pluginError(
-      'ERR_CORS_PLUGIN_OPTIONS',
-      '@cors/fastify: `prefix` has no effect on this plugin, which applies to the scope it is registered in. ' +
+    throw optionError(
+      'prefix',
+      '`prefix` has no effect on this plugin, which applies to the scope it is registered in. ' +
         'Register it inside a scope instead: fastify.register(async (api) => { await api.register(corsPlugin, options); ... }, { prefix: "/api" }).',
     );
   }
-  const { hook = 'onRequest', hideOptionsRoute = true, logLevel, onDecision, policy } = all;
-  if (typeof hook !== 'string' || !HOOKS.includes(hook)) {
-    throw pluginError(
-      'ERR_CORS_PLUGIN_OPTIONS',
-      `@cors/fastify: \`hook\` must be one of ${HOOKS.map((h) => `'${h}'`).join(', ')}; got ${JSON.stringify(hook)}.`,
+  const { hook = defaults.hook, hideOptionsRoute = true, notFound = true, logLevel } = all;
+  if (typeof hook !== 'string' || !HOOKS.includes(hook))
+    throw optionError(
+      'hook',
+      `\`hook\` must be one of ${HOOKS.map((h) => `'${h}'`).join(', ')}; got ${JSON.stringify(hook)}.`,
     );
+  for (const [name, value] of [
+    ['hideOptionsRoute', hideOptionsRoute],
+    ['notFound', notFound],
+  ] as const) {
+    if (typeof value !== 'boolean') throw optionError(name, `\`${name}\` must be true or false.`);
   }
-  if (typeof hideOptionsRoute !== 'boolean') {
-    throw pluginError(
-      'ERR_CORS_PLUGIN_OPTIONS',
-      '@cors/fastify: `hideOptionsRoute` must be true or false.',
-    );
-  }
-  if (logLevel !== undefined && typeof logLevel !== 'string') {
-    throw pluginError(
-      'ERR_CORS_PLUGIN_OPTIONS',
-      "@cors/fastify: `logLevel` must be a log level such as 'info' or 'silent'.",
-    );
-  }
-  if (onDecision !== undefined && typeof onDecision !== 'function') {
-    throw pluginError(
-      'ERR_CORS_PLUGIN_OPTIONS',
-      '@cors/fastify: `onDecision` must be a function (decision, request) => void.',
-    );
-  }
+  if (logLevel !== undefined && typeof logLevel !== 'string')
+    throw optionError('logLevel', "`logLevel` must be a log level such as 'info' or 'silent'.");
+  checkDecisionListener(all.onDecision, PLUGIN_NAME);
   const coreOptions: Record<string, unknown> = {};
   for (const key of Object.keys(all)) if (!PLUGIN_OPTIONS.has(key)) coreOptions[key] = all[key];
-  let resolved: CorsPolicy;
-  if (policy !== undefined) {
-    if (!isCorsPolicy(policy)) {
-      throw pluginError(
-        'ERR_CORS_PLUGIN_OPTIONS',
-        '@cors/fastify: `policy` must be a policy made by createCorsPolicy().',
-      );
-    }
-    if (Object.keys(coreOptions).length > 0) {
-      throw pluginError(
-        'ERR_CORS_PLUGIN_OPTIONS',
-        `@cors/fastify: give either \`policy\` or the core's options, not both (found ${Object.keys(coreOptions).join(', ')}).`,
-      );
-    }
-    resolved = policy;
+  let source: CorsPolicySource<FastifyRequest> | undefined;
+  if (all.policy === undefined) {
+    source = createCorsPolicy(coreOptions as unknown as CorsOptions);
   } else {
-    resolved = createCorsPolicy(coreOptions as unknown as CorsOptions);
+    source = corsPolicySource<FastifyRequest>(all.policy);
+    if (source === undefined)
+      throw optionError(
+        'policy',
+        '`policy` must be a policy made by createCorsPolicy(), or a function of the request returning one.',
+      );
+    if (Object.keys(coreOptions).length > 0)
+      throw optionError(
+        'policy',
+        `give either \`policy\` or the core's options, not both (found ${Object.keys(coreOptions).join(', ')}).`,
+      );
   }
   return {
-    policy: resolved,
+    source,
     hook: hook as CorsHook,
-    hideOptionsRoute,
+    hideOptionsRoute: hideOptionsRoute as boolean,
+    notFound: notFound as boolean,
     logLevel: logLevel as LogLevel | undefined,
-    onDecision: onDecision as CorsDecisionListener | undefined,
+    onDecision: all.onDecision as CorsDecisionListener | undefined,
   };
 }
 
 function assertNotRegistered(fastify: FastifyInstance): void {
   if (fastify.hasDecorator(kRegistered)) {
-    throw pluginError(
+    throw new CorsError(
       'ERR_CORS_ALREADY_REGISTERED',
       '@cors/fastify is already registered in this scope or a parent scope: its hook would answer ' +
         'preflights first. Register it once per scope, and give routes their own policy with ' +
@@ -284,15 +275,33 @@ function assertNotRegistered(fastify: FastifyInstance): void {
 }
 
 function fastifyCorsConflict(): CorsError {
-  return pluginError(
+  return new CorsError(
     'ERR_CORS_ALREADY_REGISTERED',
     '@cors/fastify and @fastify/cors cannot both handle CORS in the same scope: both answer ' +
       'preflights and both register an OPTIONS catch-all. Remove one of them.',
   );
 }
 
+/** Fastify's reply, as the core's header writer sees it. */
+function replyHeaders(reply: FastifyReply): CorsHeaderTarget {
+  return {
+    getHeader: (name) => reply.getHeader(name),
+    setHeader: (name, value) => reply.header(name, value),
+    removeHeader: (name) => reply.removeHeader(name),
+  };
+}
+
+/** The constraints Fastify derives from a request's headers, for the preflight's route lookup. */
+function constraintsOf(headers: FastifyRequest['headers']): Record<string, string> {
+  const constraints: Record<string, string> = {};
+  if (headers.host !== undefined) constraints.host = headers.host;
+  const version = headerString(headers['accept-version']);
+  if (version !== undefined) constraints.version = version;
+  return constraints;
+}
+
 const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, done) => {
-  let settings: ReturnType<typeof readOptions>;
+  let settings: Settings;
   try {
     assertNotRegistered(fastify);
     settings = readOptions(options);
@@ -300,7 +309,7 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
     done(error as Error);
     return;
   }
-  const { policy: scopePolicy, hook, hideOptionsRoute, logLevel, onDecision } = settings;
+  const { source: scopePolicy, hook, hideOptionsRoute, logLevel, onDecision } = settings;
   fastify.decorate(kRegistered, true);
 
   const routes = createRouteTable();
@@ -336,15 +345,11 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
 
   fastify.addHook('onRoute', function onRoute(routeOptions) {
     const config = routeOptions.config as unknown as RouteConfig;
-    const method = routeOptions.method;
+    const { method, constraints } = routeOptions;
     const url = routeOptions.url ?? routeOptions.path;
-    const methods = Array.isArray(method) ? method : [method];
-    if (config?.[kCatchAll] === true) {
-      routes.add(method, url, undefined, undefined, false);
-      return;
-    }
     if (
-      methods.includes('OPTIONS') &&
+      config?.[kCatchAll] !== true &&
+      (Array.isArray(method) ? method : [method]).includes('OPTIONS') &&
       url.endsWith('*') &&
       (this.hasPlugin('@fastify/cors') || this.hasRequestDecorator('corsPreflightEnabled'))
     ) {
@@ -364,7 +369,7 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
       routeOptions.routePath === '' &&
       routeOptions.prefix !== '' &&
       (routeOptions.prefixTrailingSlash ?? 'both') === 'both';
-    routes.add(method, url, routeOptions.constraints, entry, alsoWithTrailingSlash);
+    routes.add({ method, url, constraints, entry }, alsoWithTrailingSlash);
   });
 
   fastify.addHook('onReady', function buildRouteTable(ready) {
@@ -372,47 +377,33 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
       ready(conflict);
       return;
     }
-    try {
-      routes.build(fastify);
-    } catch (error) {
-      ready(error as Error);
-      return;
-    }
+    routes.build(fastify);
     ready();
   });
 
-  /** The policy for this request, `null` for a route with `cors: false`, or an error. */
-  function policyFor(
-    request: FastifyRequest,
-    requestMethod: string | undefined,
-  ): CorsPolicy | null | Error {
-    if (requestMethod !== undefined && request.raw.method === 'OPTIONS') {
+  /** The policy of this request, `false` for a route with CORS off, or an error. */
+  function policyFor(request: FastifyRequest, corsRequest: CorsRequest): RouteEntry | CorsError {
+    if (corsRequestKind(corsRequest) === 'preflight') {
       // A preflight is decided by the route it asks about, not by the OPTIONS route it reached.
-      const headers = request.raw.headers;
-      const entry = routes.find(
-        requestMethod,
-        request.url,
-        headers.host,
-        headerValue(headers['accept-version']),
-      );
-      if (entry === null) return getDisabledPolicy();
-      return entry ?? scopePolicy;
+      const method = normalizeMethod(corsRequest.requestMethod as string);
+      const constraints = constraintsOf(request.headers);
+      const found = routes.find(method, request.url, constraints);
+      if (found !== null) return found.entry ?? scopePolicy;
+      // A method Fastify cannot route (`patch` stays `patch`) has no route: the scope decides.
+      if (method !== method.toUpperCase()) return scopePolicy;
+      // A route Fastify has but the plugin never saw may have a config.cors of its own: refuse
+      // rather than grant its preflight with the scope's policy.
+      const unseen = fastify.findRoute({ method: method as never, url: request.url, constraints });
+      return unseen === null ? scopePolicy : notCompiled(method, request.url);
     }
     const config = request.routeOptions.config as unknown as RouteConfig;
-    if (config === undefined) return scopePolicy;
-    const entry = config[kRoutePolicy] as RouteEntry;
+    const entry = config?.[kRoutePolicy] as RouteEntry;
     if (entry !== undefined) return entry;
-    if (config.cors !== undefined) {
-      // onRoute never saw this route: it was declared before the plugin ran. Refuse rather than
-      // silently apply the scope's policy to a route that asked for its own.
-      return pluginError(
-        'ERR_CORS_ROUTE_NOT_COMPILED',
-        `@cors/fastify: route ${describeRoute(request.routeOptions.method ?? request.method, request.routeOptions.url ?? request.url)} ` +
-          'has config.cors but was declared before the plugin was registered. Write ' +
-          '`await fastify.register(corsPlugin, options)` before declaring routes, or declare them in a plugin registered after it.',
-      );
-    }
-    return scopePolicy;
+    if (config?.cors === undefined) return scopePolicy;
+    // onRoute never saw this route: refuse rather than apply the scope's policy to a route that
+    // asked for its own.
+    const { method, url } = request.routeOptions;
+    return notCompiled(method ?? request.method, url ?? request.url);
   }
 
   /** Sets the decision's headers; true when the reply was ended (a preflight answered). */
@@ -422,16 +413,15 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
     reply: FastifyReply,
   ): boolean {
     if (onDecision !== undefined) onDecision(decision, request);
-    const cors = decision.headers;
-    for (const name in cors) reply.header(name, cors[name as keyof typeof cors]);
-    const vary = decision.vary;
-    if (vary !== '') {
-      // The decision's own tokens are already in canonical form: merge only with what is there.
-      const existing = varyOf(reply);
-      reply.header('vary', existing === undefined ? vary : appendVary(existing, vary));
+    writeCorsHeaders(replyHeaders(reply), decision, false);
+    if (!decision.end) {
+      // A route that sets Vary itself (`reply.header('Vary', ...)`) would replace the CORS tokens:
+      // they are merged back when the head is written, 404s and errors included.
+      if (decision.vary !== '') keepVary(reply.raw, decision.vary);
+      return false;
     }
-    if (!decision.end) return false;
-    reply.code(decision.status ?? 204).send();
+    const { status, headers } = preflightFraming(decision);
+    reply.code(status).headers(headers).send();
     return true;
   }
 
@@ -447,20 +437,24 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
       }
       decided.add(request);
     }
-    const raw = request.raw;
-    const corsRequest = corsRequestFromHeaderRecord(raw.method as string, raw.headers);
-    const policy = policyFor(request, corsRequest.requestMethod ?? undefined);
-    if (policy === null) {
-      done();
-      return;
-    }
-    if (policy instanceof Error) {
-      done(policy);
-      return;
-    }
-    const decision = policy.decide(corsRequest);
-    if (!isThenable<CorsDecision>(decision)) {
-      if (!applyDecision(decision, request, reply)) done();
+    let decision: CorsDecision | Promise<CorsDecision>;
+    try {
+      const raw = request.raw;
+      const corsRequest = corsRequestFromHeaderRecord(raw.method as string, raw.headers);
+      const entry = policyFor(request, corsRequest);
+      if (entry instanceof Error) throw entry;
+      decision =
+        entry === false
+          ? corsDisabledDecision(corsRequest)
+          : policyForRequest(entry as CorsPolicySource<FastifyRequest>, request).decide(
+              corsRequest,
+            );
+      if (!isThenable<CorsDecision>(decision)) {
+        if (!applyDecision(decision, request, reply)) done();
+        return;
+      }
+    } catch (error) {
+      done(error as Error);
       return;
     }
     // An async `origin` or `credentials` function: its rejection goes to Fastify's error handler.
@@ -506,8 +500,26 @@ const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, don
     done(error as Error);
     return;
   }
+  if (prefix !== '' && settings.notFound) setScopeNotFound(fastify);
   done();
 };
+
+/**
+ * A prefixed scope's unknown paths are answered by the parent's 404 handler, whose hooks are the
+ * parent's: without this, they would carry no CORS headers. The answer is Fastify's own default
+ * 404. A handler the app set in this scope before stays (Fastify refuses a second one).
+ */
+function setScopeNotFound(fastify: FastifyInstance): void {
+  try {
+    fastify.setNotFoundHandler((request, reply) => {
+      const message = `Route ${request.raw.method}:${request.raw.url} not found`;
+      request.log.info(message);
+      void reply.code(404).send({ message, error: 'Not Found', statusCode: 404 });
+    });
+  } catch {
+    // This scope has its own not-found handler already, and it runs this scope's hooks.
+  }
+}
 
 /**
  * The CORS plugin for Fastify 5. Register it once per scope; it applies to that scope's routes and

@@ -1,44 +1,24 @@
 /**
  * Which route a preflight is about. A preflight for `PUT /items/42` arrives as `OPTIONS /items/42`,
  * so Fastify routes it to an OPTIONS route (ours or the app's), not to the `PUT /items/:id` route
- * whose `config.cors` must decide it. `fastify.findRoute` finds that route but does not return its
- * config, so this module keeps a second router, of the same implementation (find-my-way, loaded
- * from Fastify's own dependencies) and the same router options, holding every route of the scope
- * with its compiled policy. It is built once, when the app is ready, and only when some route has a
- * `config.cors`; per preflight it costs one lookup.
+ * whose `config.cors` must decide it.
+ *
+ * Fastify has no public way to get there: `fastify.findRoute({ method, url })` finds the route but
+ * returns only `{ handler, params, searchParams }` (Fastify 5 reduces the surface on purpose; its
+ * `handler` is Fastify's shared `routeHandler`, the same function for every route), so neither the
+ * route's config nor its pattern can be read back. test/route-policies.test.ts pins that, so the
+ * day Fastify exposes the config this table can go. Until then this module keeps a second router
+ * of the same implementation, find-my-way (a dependency of this package, in the range Fastify 5
+ * uses, so that a bundled app has it too), with the same router options, holding every route the
+ * plugin saw with its own policy. It is built once, when the app is ready; per preflight it costs
+ * one lookup.
  */
-import { createRequire } from 'node:module';
-import type { FastifyInstance } from 'fastify';
-import { CorsError, type CorsPolicy } from '@cors/core';
+import FindMyWay from 'find-my-way';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CorsPolicySource } from '@cors/core';
 
-/** A route's own policy: a policy, `null` for `cors: false`, `undefined` for the scope's policy. */
-export type RouteEntry = CorsPolicy | null | undefined;
-
-/** The part of a find-my-way router this module uses. */
-interface Router {
-  on(
-    method: string | string[],
-    path: string,
-    options: { constraints?: Record<string, unknown> },
-    handler: () => void,
-    store: { readonly entry: RouteEntry },
-  ): void;
-  find(
-    method: string,
-    path: string,
-    derivedConstraints?: Record<string, unknown>,
-  ): { store: { readonly entry: RouteEntry } } | null;
-}
-
-type RouterFactory = (options: Record<string, unknown>) => Router;
-
-/** One route as seen by `onRoute`. */
-interface RecordedRoute {
-  readonly method: string | string[];
-  readonly url: string;
-  readonly constraints: Record<string, unknown> | undefined;
-  readonly entry: RouteEntry;
-}
+/** A route's own policy: a policy or selector, `false` for `cors: false`, `undefined` for the scope's. */
+export type RouteEntry = CorsPolicySource<FastifyRequest> | false | undefined;
 
 /** The router options that change which route a path selects. */
 const ROUTER_OPTIONS = [
@@ -56,93 +36,55 @@ const ROUTER_OPTIONS = [
  */
 const KNOWN_CONSTRAINTS = ['host', 'version'] as const;
 
-function noop(): void {}
-
-/** Loads find-my-way from where Fastify resolves it, so both routers are the same code. */
-function loadRouterFactory(): RouterFactory {
-  try {
-    const requireHere = createRequire(import.meta.url);
-    const fastifyEntry = requireHere.resolve('fastify');
-    return createRequire(fastifyEntry)('find-my-way') as RouterFactory;
-  } catch (error) {
-    const failure = new CorsError(
-      'ERR_CORS_ROUTER_UNAVAILABLE',
-      "@cors/fastify could not load find-my-way from Fastify's dependencies, which it needs to find " +
-        'the route a preflight is about when routes have `config.cors`. Keep fastify resolvable ' +
-        'from @cors/fastify (do not bundle fastify).',
-    );
-    (failure as Error & { cause?: unknown }).cause = error;
-    throw failure;
-  }
+interface RecordedRoute {
+  readonly method: string | string[];
+  readonly url: string;
+  readonly constraints: Record<string, unknown> | undefined;
+  readonly entry: RouteEntry;
 }
+
+type Router = ReturnType<typeof FindMyWay>;
+
+function noop(): void {}
 
 /** The routes of one plugin scope, and the lookup of a preflight's target route. */
 export interface RouteTable {
   /** Records a route; call from `onRoute`. */
-  add(
-    method: string | string[],
-    url: string,
-    constraints: Record<string, unknown> | undefined,
-    entry: RouteEntry,
-    alsoWithTrailingSlash: boolean,
-  ): void;
-  /** Builds the router if any recorded route has its own policy; call once, when ready. */
+  add(route: RecordedRoute, alsoWithTrailingSlash: boolean): void;
+  /** Builds the router; call once, when ready. */
   build(fastify: FastifyInstance): void;
   /**
-   * The entry of the route that `method url` selects: its policy, `null` for `cors: false`, or
-   * `undefined` when no route of this scope matches or no route has its own policy.
+   * The route that `method url` selects among the routes the plugin saw, as `{ entry }`; `null`
+   * when none of them matches.
    */
   find(
     method: string,
     url: string,
-    host: string | undefined,
-    version: string | undefined,
-  ): RouteEntry;
+    constraints: Record<string, string>,
+  ): { entry: RouteEntry } | null;
 }
 
 export function createRouteTable(): RouteTable {
   let recorded: RecordedRoute[] | null = [];
-  let hasOwnPolicies = false;
   let router: Router | null = null;
-  let usesHost = false;
-  let usesVersion = false;
-
-  function insert(target: Router, route: RecordedRoute): void {
-    try {
-      // Boxed: find-my-way stores a missing store as null, which would read as `cors: false`.
-      target.on(route.method, route.url, { constraints: route.constraints }, noop, {
-        entry: route.entry,
-      });
-    } catch {
-      // Fastify has accepted this route, so the only way to get here is a pattern that differs
-      // by a custom constraint this router does not know: the first route wins.
-    }
-  }
 
   return {
-    add(method, url, constraints, entry, alsoWithTrailingSlash) {
+    add(route, alsoWithTrailingSlash) {
       if (recorded === null) return;
       let known: Record<string, unknown> | undefined;
-      if (constraints !== undefined) {
-        for (const name of KNOWN_CONSTRAINTS) {
-          if (constraints[name] === undefined) continue;
-          known ??= {};
-          known[name] = constraints[name];
-          if (name === 'host') usesHost = true;
-          else usesVersion = true;
-        }
+      for (const name of KNOWN_CONSTRAINTS) {
+        if (route.constraints?.[name] === undefined) continue;
+        (known ??= {})[name] = route.constraints[name];
       }
-      if (entry !== undefined) hasOwnPolicies = true;
-      recorded.push({ method, url, constraints: known, entry });
+      recorded.push({ ...route, constraints: known });
       // Fastify registers `prefix + '/'` for a `'/'` route without running onRoute for it.
       if (alsoWithTrailingSlash)
-        recorded.push({ method, url: `${url}/`, constraints: known, entry });
+        recorded.push({ ...route, url: `${route.url}/`, constraints: known });
     },
 
     build(fastify) {
-      const routes = recorded;
+      const routes = recorded ?? [];
       recorded = null;
-      if (routes === null || !hasOwnPolicies) return;
       const config = fastify.initialConfig as Record<string, unknown> & {
         routerOptions?: Record<string, unknown>;
       };
@@ -151,21 +93,29 @@ export function createRouteTable(): RouteTable {
         const value = config.routerOptions?.[name] ?? config[name];
         if (value !== undefined) options[name] = value;
       }
-      const built = loadRouterFactory()(options);
-      for (const route of routes) insert(built, route);
+      const built = FindMyWay(options);
+      for (const route of routes) {
+        try {
+          // Boxed: find-my-way stores a missing store as null.
+          built.on(route.method as never, route.url, { constraints: route.constraints }, noop, {
+            entry: route.entry,
+          });
+        } catch {
+          // Fastify accepted this route, so it differs from an earlier one only by a custom
+          // constraint this router does not know: the first route wins.
+        }
+      }
       router = built;
     },
 
-    find(method, url, host, version) {
-      if (router === null) return undefined;
-      let constraints: Record<string, unknown> | undefined;
-      if (usesHost && host !== undefined) constraints = { host };
-      if (usesVersion && version !== undefined) (constraints ??= {}).version = version;
+    find(method, url, constraints) {
+      if (router === null) return null;
       try {
-        return router.find(method, url, constraints)?.store.entry;
+        const found = router.find(method as never, url, constraints);
+        return found === null ? null : (found.store as { entry: RouteEntry });
       } catch {
-        // A path the router cannot decode selects no route; the scope's policy decides.
-        return undefined;
+        // A path the router cannot decode selects no route.
+        return null;
       }
     },
   };

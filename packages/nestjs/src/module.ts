@@ -81,7 +81,7 @@ function nestCorsError(): CorsError {
     ERR_CORS_NEST_ENABLE_CORS,
     "CorsModule handles CORS for this application, but Nest's own CORS is enabled too " +
       '(app.enableCors(), or NestFactory.create(..., { cors: ... })). Both would answer preflights and write ' +
-      'Access-Control-* headers, with different rules. Remove app.enableCors() and the `cors` option, and ' +
+      'CORS response headers, with different rules. Remove app.enableCors() and the `cors` option, and ' +
       'configure CorsModule.forRoot(...) instead.',
   );
 }

@@ -10,6 +10,14 @@
  * Express 5) with the router's own options (case sensitivity, trailing slash). When several routes
  * match, Express takes the first registered; Fastify (find-my-way) prefers static segments to
  * parameters and parameters to wildcards, which the Fastify table mirrors by sorting.
+ *
+ * Why not Nest's own routing: Nest 11 has no public way to ask which handler a method and path
+ * reach, nor to list the resolved paths of its routes. `RouterExplorer`, `RoutesResolver` and
+ * `RoutePathFactory` are not exported from `@nestjs/core`'s entry point; `DiscoveryService` lists
+ * controllers but not their resolved paths; the graph inspector records routes only with
+ * `snapshot: true`. The metadata keys are Nest's own constants, read from `@nestjs/common/constants`
+ * rather than spelled here. test/routing.test.ts pins this against the Nest versions the suites run
+ * (11.x, on Express and Fastify): the day Nest exports a route lookup, this table should go.
  */
 import {
   RequestMethod,
@@ -17,17 +25,17 @@ import {
   VersioningType,
   type VersioningOptions,
 } from '@nestjs/common';
+import {
+  METHOD_METADATA,
+  MODULE_PATH,
+  PATH_METADATA,
+  VERSION_METADATA,
+} from '@nestjs/common/constants.js';
 import { MetadataScanner, type ApplicationConfig, type ModulesContainer } from '@nestjs/core';
 import { pathToRegexp } from 'path-to-regexp';
 import { CorsError } from '@cors/core';
 import { CORS_METADATA, type RouteCorsMetadata } from './decorator.js';
 import type { CompiledCors } from './options.js';
-
-// The metadata keys of @nestjs/common (stable since Nest 8; not exported from its entry point).
-const PATH_METADATA = 'path';
-const METHOD_METADATA = 'method';
-const VERSION_METADATA = '__version__';
-const MODULE_PATH = '__module_path__';
 
 /** The code of the error thrown when a route with its own `@Cors()` has a path this table cannot match. */
 export const ERR_CORS_NEST_ROUTE = 'ERR_CORS_NEST_ROUTE';

@@ -1,0 +1,183 @@
+/**
+ * What issue 13 found drifting on Nest: Vary lost after the route (`@Header`, `res.setHeader`),
+ * the CORS-off answer, the lower-case requested method, per-request selection; and the pin of the
+ * Nest API the route table has to do without.
+ */
+import 'reflect-metadata';
+import { Controller, Delete, Get, Header, Module, Put, Res } from '@nestjs/common';
+import * as nestCore from '@nestjs/core';
+import { createCorsPolicy, type CorsDecision } from '@cors/core';
+import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cors, CorsModule } from '../src/index.js';
+import { platforms, send, start, type Platform, type Reply, type Started } from './helpers.js';
+
+const APP = 'https://app.example.com';
+const ADMIN = 'https://admin.example.com';
+const EVIL = 'https://evil.example';
+const seen: CorsDecision[] = [];
+
+const byHost = new Map([
+  ['a.example', createCorsPolicy({ origin: ['https://app.a.example'] })],
+  ['b.example', createCorsPolicy({ origin: ['https://app.b.example'] })],
+]);
+const fallback = createCorsPolicy({ origin: [APP] });
+
+@Controller()
+class DriftController {
+  @Get('header')
+  @Header('Vary', 'Accept-Encoding')
+  header() {
+    return 'header';
+  }
+
+  @Get('raw')
+  raw(@Res({ passthrough: true }) res: { raw?: ServerResponse } & ServerResponse) {
+    (res.raw ?? res).setHeader('Vary', 'Accept-Encoding');
+    return 'raw';
+  }
+
+  @Cors(false)
+  @Put('off')
+  off() {
+    return 'off';
+  }
+
+  @Cors({ origin: [ADMIN] })
+  @Delete('items/:id')
+  remove() {
+    return 'gone';
+  }
+
+  @Cors((req) => byHost.get(req.headers.host ?? '') ?? fallback)
+  @Get('tenant')
+  tenant() {
+    return 'tenant';
+  }
+}
+
+@Module({
+  imports: [CorsModule.forRoot({ origin: [APP], onDecision: (d) => seen.push(d) })],
+  controllers: [DriftController],
+})
+class DriftModule {}
+
+function tokens(reply: Reply): string[] {
+  const vary = reply.headers.vary;
+  return vary === undefined
+    ? []
+    : String(vary)
+        .split(',')
+        .map((token) => token.trim().toLowerCase())
+        .sort();
+}
+
+function cors(reply: Reply): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(reply.headers).filter(([name]) => name.startsWith('access-control-')),
+  );
+}
+
+describe.each(platforms)('on %s', (platform: Platform) => {
+  let server: Started;
+  beforeAll(async () => {
+    server = await start(platform, DriftModule);
+  });
+  afterAll(() => server.close());
+
+  it.each(['header', 'raw'])(
+    'keeps Origin in Vary, once, when the route sets Vary (%s), allowed and refused alike',
+    async (path) => {
+      for (const origin of [APP, EVIL]) {
+        const reply = await send(server.port, 'GET', `/${path}`, [['origin', origin]]);
+        expect(reply.status).toBe(200);
+        expect(tokens(reply)).toEqual(['accept-encoding', 'origin']);
+      }
+    },
+  );
+
+  it("answers a preflight to @Cors(false) with the core's cors-disabled decision, Vary included", async () => {
+    seen.length = 0;
+    const preflight = await send(server.port, 'OPTIONS', '/off', [
+      ['origin', APP],
+      ['access-control-request-method', 'PUT'],
+    ]);
+    expect([preflight.status, preflight.body, preflight.headers['content-length']]).toEqual([
+      403,
+      '',
+      '0',
+    ]);
+    expect(cors(preflight)).toEqual({});
+    expect(tokens(preflight)).toEqual([
+      'access-control-request-headers',
+      'access-control-request-method',
+      'origin',
+    ]);
+    expect(seen.map((d) => d.reason)).toEqual(['cors-disabled']);
+  });
+
+  it("decides a lower-case requested method with the route's own policy", async () => {
+    const fromApp = await send(server.port, 'OPTIONS', '/items/1', [
+      ['origin', APP],
+      ['access-control-request-method', 'delete'],
+    ]);
+    expect([fromApp.status, cors(fromApp)]).toEqual([403, {}]);
+    const fromAdmin = await send(server.port, 'OPTIONS', '/items/1', [
+      ['origin', ADMIN],
+      ['access-control-request-method', 'delete'],
+    ]);
+    expect([fromAdmin.status, fromAdmin.headers['access-control-allow-origin']]).toEqual([
+      204,
+      ADMIN,
+    ]);
+  });
+
+  it('selects a policy per request with @Cors(selector), preflights included', async () => {
+    const asA = await send(server.port, 'OPTIONS', '/tenant', [
+      ['origin', 'https://app.a.example'],
+      ['access-control-request-method', 'GET'],
+      ['access-control-request-headers', 'x-tenant'],
+    ]);
+    // The helper sends Host 127.0.0.1: the fallback policy decides, and refuses tenant A's origin.
+    expect(asA.status).toBe(403);
+    const raw = await new Promise<Reply>((resolve, reject) => {
+      void import('node:http').then(({ request }) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            method: 'OPTIONS',
+            path: '/tenant',
+            headers: {
+              host: 'b.example',
+              origin: 'https://app.b.example',
+              'access-control-request-method': 'GET',
+              'access-control-request-headers': 'x-tenant',
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    });
+    expect(raw.status).toBe(204);
+    expect(raw.headers['access-control-allow-origin']).toBe('https://app.b.example');
+  });
+});
+
+describe('the Nest API the route table does without', () => {
+  it('is not public in the Nest version the suites run: no route lookup exported from @nestjs/core', async () => {
+    const { version } = (await import('@nestjs/core/package.json', { with: { type: 'json' } }))
+      .default as { version: string };
+    expect(version).toMatch(/^11\./);
+    const exported = Object.keys(nestCore);
+    for (const name of ['RouterExplorer', 'RoutesResolver', 'RoutePathFactory'])
+      expect(exported).not.toContain(name);
+  });
+});
