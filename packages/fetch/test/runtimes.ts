@@ -4,7 +4,7 @@
  * served by the runtime on 127.0.0.1, on a port the runtime chooses and reports.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,11 +36,16 @@ export function runtimeBinary(runtime: Runtime): string {
   return binary;
 }
 
+/** An entry file, or source text whose imports resolve from `resolveDir` (a README's example). */
+export type Entry = string | { contents: string; resolveDir: string };
+
 /** Bundles `entry` (TypeScript, importing workspace packages) into one ES module file in `dir`. */
-export async function bundle(entry: string, dir: string, name = 'server.js'): Promise<string> {
+export async function bundle(entry: Entry, dir: string, name = 'server.js'): Promise<string> {
   const outfile = join(dir, name);
   await build({
-    entryPoints: [entry],
+    ...(typeof entry === 'string'
+      ? { entryPoints: [entry] }
+      : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir, loader: 'ts' } }),
     outfile,
     bundle: true,
     format: 'esm',
@@ -59,7 +64,7 @@ export interface RunningRuntime {
 }
 
 /** Starts `entry` on `runtime` and resolves once it listens. */
-export async function startOnRuntime(runtime: Runtime, entry: string): Promise<RunningRuntime> {
+export async function startOnRuntime(runtime: Runtime, entry: Entry): Promise<RunningRuntime> {
   const binary = runtimeBinary(runtime);
   const dir = mkdtempSync(join(tmpdir(), `cors-${runtime}-`));
   const file = await bundle(entry, dir, runtime === 'workerd' ? 'worker.js' : 'server.js');
@@ -153,4 +158,11 @@ const worker :Workerd.Worker = (
     await stop();
     throw error;
   }
+}
+
+/** The first ```ts block of a README, to run as written. */
+export function firstExample(readme: string): string {
+  const match = /```ts\n([\s\S]*?)```/.exec(readFileSync(readme, 'utf8'));
+  if (match === null) throw new Error(`no ts example in ${readme}`);
+  return match[1]!;
 }
