@@ -40,7 +40,12 @@ export function runtimeBinary(runtime: Runtime): string {
 export type Entry = string | { contents: string; resolveDir: string };
 
 /** Bundles `entry` (TypeScript, importing workspace packages) into one ES module file in `dir`. */
-export async function bundle(entry: Entry, dir: string, name = 'server.js'): Promise<string> {
+export async function bundle(
+  entry: Entry,
+  dir: string,
+  name = 'server.js',
+  platform: 'neutral' | 'node' = 'neutral',
+): Promise<string> {
   const outfile = join(dir, name);
   await build({
     ...(typeof entry === 'string'
@@ -49,7 +54,8 @@ export async function bundle(entry: Entry, dir: string, name = 'server.js'): Pro
     outfile,
     bundle: true,
     format: 'esm',
-    platform: 'neutral',
+    // Bun has Node's built-ins (a dependency of Elysia's wants them); Deno and workerd get none.
+    platform,
     mainFields: ['module', 'main'],
     conditions: ['import', 'workerd', 'worker', 'browser'],
     target: 'es2022',
@@ -67,7 +73,12 @@ export interface RunningRuntime {
 export async function startOnRuntime(runtime: Runtime, entry: Entry): Promise<RunningRuntime> {
   const binary = runtimeBinary(runtime);
   const dir = mkdtempSync(join(tmpdir(), `cors-${runtime}-`));
-  const file = await bundle(entry, dir, runtime === 'workerd' ? 'worker.js' : 'server.js');
+  const file = await bundle(
+    entry,
+    dir,
+    runtime === 'workerd' ? 'worker.js' : 'server.js',
+    runtime === 'bun' ? 'node' : 'neutral',
+  );
   let child: ChildProcess;
   let portSource: NodeJS.ReadableStream;
   if (runtime === 'workerd') {
