@@ -88,7 +88,11 @@ export async function startOnRuntime(runtime: Runtime, entry: Entry): Promise<Ru
       join(dir, 'config.capnp'),
       `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
+  services = [
+    (name = "main", worker = .worker),
+    # fetch() to the tests' upstream servers on loopback (workerd allows public addresses only by default).
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
   sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
 );
 const worker :Workerd.Worker = (

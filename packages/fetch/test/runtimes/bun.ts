@@ -1,5 +1,5 @@
 /** The spec server on Bun: `bun run` this file's bundle; it prints `{"port": n}`. */
-import { specFetch } from './spec-app.js';
+import { appFetch } from './app.js';
 
 declare const Bun: {
   serve(options: {
@@ -9,5 +9,5 @@ declare const Bun: {
   }): { port: number };
 };
 
-const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: specFetch });
+const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: appFetch });
 console.log(JSON.stringify({ port: server.port }));

@@ -1,5 +1,5 @@
 /** The spec server on Deno: `deno run --allow-net` this file's bundle; it prints `{"port": n}`. */
-import { specFetch } from './spec-app.js';
+import { appFetch } from './app.js';
 
 declare const Deno: {
   serve(
@@ -14,5 +14,5 @@ Deno.serve(
     port: 0,
     onListen: ({ port }) => console.log(JSON.stringify({ port })),
   },
-  specFetch,
+  appFetch,
 );

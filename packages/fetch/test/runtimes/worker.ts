@@ -1,4 +1,4 @@
 /** The spec server as a Cloudflare Worker (module syntax), run by workerd. */
-import { specFetch } from './spec-app.js';
+import { appFetch } from './app.js';
 
-export default { fetch: specFetch };
+export default { fetch: appFetch };
