@@ -304,3 +304,18 @@ describe('policies and options', () => {
     );
   });
 });
+
+describe('a policy given to a method’s route', () => {
+  it('does not see that route’s preflights: the app-wide middleware decides them', async () => {
+    const app = new Hono();
+    app.use(cors({ origin: [APP] }));
+    app.put('/items', cors({ origin: [ADMIN] }), (c) => c.text('updated'));
+    const port = await serve(app);
+    // The OPTIONS preflight matches no PUT route, so the app-wide policy decides it...
+    expect((await send(port, 'OPTIONS', '/items', preflight(APP))).status).toBe(204);
+    expect((await send(port, 'OPTIONS', '/items', preflight(ADMIN))).status).toBe(403);
+    // ...while the PUT itself is decided by the route's, registered last.
+    const put = await send(port, 'PUT', '/items', { origin: ADMIN });
+    expect(put.headers['access-control-allow-origin']).toBe(ADMIN);
+  });
+});
