@@ -112,7 +112,9 @@ export function withCors<Rest extends unknown[]>(
   function respond(decision: CorsDecision, request: Request, rest: Rest) {
     if (onDecision !== undefined) onDecision(decision, request);
     if (decision.end) return preflightResponse(decision);
-    const response = handler(request, ...rest);
+    // Most platforms pass the request alone: no spread for them.
+    const response =
+      rest.length === 0 ? (handler as unknown as FetchHandler)(request) : handler(request, ...rest);
     if (isThenable(response))
       return Promise.resolve(response).then((r) => responseWithDecision(r, decision));
     return responseWithDecision(response, decision);
@@ -252,14 +254,15 @@ function responseWithDecision(response: Response, decision: CorsDecision): Respo
   if (typeof response !== 'object' || response === null) {
     throw new TypeError(`The handler returned ${String(response)} where a Response was expected.`);
   }
-  // A network error: nothing of it reaches the page, and it cannot be copied (its status is 0).
-  if (response.type === 'error') return response;
   try {
     applyCorsHeaders(response.headers, decision);
     return response;
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
   }
+  // A network error (`Response.error()`): nothing of it reaches the page, and it cannot be copied
+  // (its status is 0). Asked only here, off the common path: the getter is not free everywhere.
+  if (response.type === 'error') return response;
   // The body is a stream: handed over, not read.
   const copy = new Response(response.body, response);
   applyCorsHeaders(copy.headers, decision);
