@@ -181,3 +181,31 @@ export function firstExample(readme: string): string {
   if (match === null) throw new Error(`no ts example in ${readme}`);
   return match[1]!;
 }
+
+/**
+ * Runs `deno check` on `file` against Deno's own lib (not DOM, not Node's), resolving packages
+ * from node_modules as a Deno project with a package.json does. Returns its output; throws with
+ * the output when the check fails.
+ */
+export function denoCheck(file: string): string {
+  const binary = runtimeBinary('deno');
+  const dir = mkdtempSync(join(tmpdir(), 'cors-deno-check-'));
+  try {
+    const result = spawnSync(binary, ['check', '--node-modules-dir=manual', file], {
+      cwd: dirname(file),
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: {
+        ...process.env,
+        DENO_DIR: join(dir, '.deno'),
+        DENO_NO_UPDATE_CHECK: '1',
+        NO_COLOR: '1',
+      },
+    });
+    const output = `${result.stdout}${result.stderr}`;
+    if (result.status !== 0) throw new Error(`deno check ${file} failed:\n${output}`);
+    return output;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
