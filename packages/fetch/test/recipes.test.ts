@@ -48,22 +48,22 @@ afterAll(async () => {
   await Promise.all(running.map((r) => r.stop()));
 });
 
-/** Serves a recipe's default export `{ fetch }` on a runtime, as `bun run` and `deno serve` do. */
+/**
+ * Serves a recipe's default export `{ fetch }`: `deno serve` itself on Deno; on Bun, `Bun.serve`
+ * with it (what `bun run` does with a default export, on loopback and a free port); workerd loads
+ * the file as the Worker.
+ */
 async function serveDefault(runtime: Runtime, name: string): Promise<number> {
-  const serve =
-    runtime === 'bun'
-      ? `const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: app.fetch });
-         console.log(JSON.stringify({ port: server.port }));`
-      : `Deno.serve({ hostname: '127.0.0.1', port: 0,
-           onListen: ({ port }) => console.log(JSON.stringify({ port })) }, app.fetch);`;
   const entry =
-    runtime === 'workerd'
-      ? recipeFile(name)
-      : {
-          contents: `import app from ${JSON.stringify(recipeFile(name))};\n${serve}`,
+    runtime === 'bun'
+      ? {
+          contents: `import app from ${JSON.stringify(recipeFile(name))};
+const server = Bun.serve({ ...app, hostname: '127.0.0.1', port: 0 });
+console.log(JSON.stringify({ port: server.port }));`,
           resolveDir: PACKAGE,
-        };
-  const started = await startOnRuntime(runtime, entry);
+        }
+      : recipeFile(name);
+  const started = await startOnRuntime(runtime, entry, { denoServe: runtime === 'deno' });
   running.push(started);
   return started.port;
 }
@@ -82,12 +82,12 @@ async function expectCors(port: number, path: string, body: unknown): Promise<vo
 }
 
 describe('recipes, run', () => {
-  it('Bun: bun run serves it', async () => {
+  it('Bun: Bun.serve serves its default export', async () => {
     const port = await serveDefault('bun', 'bun');
     await expectCors(port, '/api/x', { path: '/api/x' });
   });
 
-  it('Deno: deno serve serves it', async () => {
+  it('Deno: deno serve serves its default export', async () => {
     const port = await serveDefault('deno', 'deno');
     await expectCors(port, '/', { runtime: 'deno' });
   });

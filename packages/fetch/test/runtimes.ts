@@ -69,8 +69,16 @@ export interface RunningRuntime {
   stop(): Promise<void>;
 }
 
-/** Starts `entry` on `runtime` and resolves once it listens. */
-export async function startOnRuntime(runtime: Runtime, entry: Entry): Promise<RunningRuntime> {
+/**
+ * Starts `entry` on `runtime` and resolves once it listens. The entry prints `{"port": n}`, except
+ * with `denoServe`: then `deno serve` serves the entry's default export `{ fetch }` itself, as a
+ * user runs it, and says where it listens.
+ */
+export async function startOnRuntime(
+  runtime: Runtime,
+  entry: Entry,
+  { denoServe = false }: { denoServe?: boolean } = {},
+): Promise<RunningRuntime> {
   const binary = runtimeBinary(runtime);
   const dir = mkdtempSync(join(tmpdir(), `cors-${runtime}-`));
   const file = await bundle(
@@ -107,7 +115,12 @@ const worker :Workerd.Worker = (
     });
     portSource = child.stdio[3] as NodeJS.ReadableStream;
   } else {
-    const args = runtime === 'bun' ? ['run', file] : ['run', '--allow-net', '--no-prompt', file];
+    const args =
+      runtime === 'bun'
+        ? ['run', file]
+        : denoServe
+          ? ['serve', '--allow-net', '--no-prompt', '--host', '127.0.0.1', '--port', '0', file]
+          : ['run', '--allow-net', '--no-prompt', file];
     child = spawn(binary, args, {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -124,7 +137,13 @@ const worker :Workerd.Worker = (
 
   let stderr = '';
   child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => (stderr += chunk));
+  // Where the runtime says it listens: the JSON line of our entries (on the control fd for
+  // workerd), or `deno serve`'s own line, which it writes to stderr.
+  let readPort: (chunk: string) => void = () => undefined;
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+    if (denoServe) readPort(chunk);
+  });
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((done) => child.once('exit', done));
@@ -141,10 +160,15 @@ const worker :Workerd.Worker = (
         20_000,
       );
       let buffered = '';
-      portSource.setEncoding('utf8');
-      portSource.on('data', (chunk: string) => {
+      readPort = (chunk: string) => {
         buffered += chunk;
         for (const line of buffered.split('\n').slice(0, -1)) {
+          // `deno serve: Listening on http://127.0.0.1:<port>/`
+          const listening = /Listening on https?:\/\/[^\s]+:(\d+)\//.exec(line);
+          if (listening !== null) {
+            clearTimeout(timer);
+            resolvePort(Number(listening[1]));
+          }
           try {
             const message = JSON.parse(line) as { port?: number; event?: string };
             if (typeof message.port === 'number') {
@@ -156,7 +180,9 @@ const worker :Workerd.Worker = (
           }
         }
         buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
-      });
+      };
+      portSource.setEncoding('utf8');
+      portSource.on('data', readPort);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         reject(
