@@ -20,7 +20,6 @@ import {
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
-  type CorsRequest,
 } from '@cors/core';
 import { applyCors, preflightResponse } from '@cors/fetch';
 
@@ -98,14 +97,6 @@ export function cors<E extends Env = Env>(
 ): MiddlewareHandler<E> {
   const { select, onDecision } = configure(options, adapterOptions);
 
-  // Awaits only what is a promise: an origin or credentials function that returns one.
-  async function decide(c: Context<E>, corsRequest: CorsRequest): Promise<CorsDecision> {
-    const pending = select(c).decide(corsRequest);
-    const decision = pending instanceof Promise ? await pending : pending;
-    if (onDecision !== undefined) onDecision(decision, c);
-    return decision;
-  }
-
   const middleware: MiddlewareHandler<E> = async function corsMiddleware(c, next) {
     const request = c.req.raw;
     const corsRequest = corsRequestFromHeaders(request.method, request.headers);
@@ -113,7 +104,11 @@ export function cors<E extends Env = Env>(
       // A preflight is answered before any route runs, so the last middleware of ours that
       // matched it must decide here, and the ones before it stand aside.
       if (laterMiddlewareMatched(c)) return next();
-      const decision = await decide(c, corsRequest);
+      let decision = select(c).decide(corsRequest);
+      // Awaited only when it is a promise (an async origin or credentials function): an await
+      // costs a turn of the microtask queue.
+      if (decision instanceof Promise) decision = await decision;
+      if (onDecision !== undefined) onDecision(decision, c);
       if (decision.end) return preflightResponse(decision);
       await next();
       finish(c, decision);
@@ -122,7 +117,10 @@ export function cors<E extends Env = Env>(
     await next();
     // A later middleware of ours (more specific, registered after this one) already decided.
     if ((c as unknown as Record<symbol, unknown>)[DECIDED] === true) return;
-    finish(c, await decide(c, corsRequest));
+    let decision = select(c).decide(corsRequest);
+    if (decision instanceof Promise) decision = await decision;
+    if (onDecision !== undefined) onDecision(decision, c);
+    finish(c, decision);
   };
   (middleware as unknown as Record<symbol, unknown>)[CORS_MIDDLEWARE] = true;
   return middleware;
