@@ -1,0 +1,154 @@
+/**
+ * `cors-doctor lint`: what `createCorsPolicy` refuses in a configuration (every issue, as the
+ * thrown `CorsConfigError` lists them), plus warnings on what it accepts but browsers will not
+ * honour or no origin can reach.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createCorsPolicy,
+  isCorsConfigError,
+  isCorsPolicy,
+  type CorsConfigIssue,
+  type CorsOptions,
+  type CorsPolicy,
+} from '@cors/core';
+import { CHROMIUM_MAX_AGE_CAP, FIREFOX_MAX_AGE_CAP } from './preflight-check.js';
+import { SAFELISTED_RESPONSE_HEADERS } from './safelist.js';
+import type { Finding } from './types.js';
+
+/** Thrown when `--config` cannot be loaded or exports nothing usable. */
+export class DoctorConfigError extends Error {
+  readonly code = 'ERR_CORS_DOCTOR_CONFIG';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DoctorConfigError';
+  }
+}
+
+/**
+ * Imports `path` (ESM; a CommonJS module's `module.exports` arrives as `default`) and returns what
+ * it exports as the CORS configuration: the default export, else a named `policy` or `options`.
+ */
+export async function loadConfig(path: string): Promise<unknown> {
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new DoctorConfigError(`Cannot load ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const config = module.default ?? module.policy ?? module.options;
+  if (config === undefined)
+    throw new DoctorConfigError(
+      `${path} exports no CORS configuration: export the options or a policy as default, or as 'options' or 'policy'.`,
+    );
+  return config;
+}
+
+/** A policy from a policy or options; the issues when the options are refused. */
+export function compile(config: unknown): { policy?: CorsPolicy; issues: CorsConfigIssue[] } {
+  if (isCorsPolicy(config)) return { policy: config, issues: [] };
+  try {
+    return { policy: createCorsPolicy(config as CorsOptions) as CorsPolicy, issues: [] };
+  } catch (error) {
+    if (isCorsConfigError(error)) return { issues: [...error.issues] };
+    throw error;
+  }
+}
+
+/** Literal characters of a RegExp source outside escapes and classes. */
+function literalCharacters(source: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i] as string;
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+      continue;
+    }
+    if (ch === '[') inClass = true;
+    else out += ch;
+  }
+  return out;
+}
+
+/** Warnings on a policy the core accepts. */
+export function policyWarnings(policy: CorsPolicy): Finding[] {
+  const findings: Finding[] = [];
+  const { options } = policy;
+  if (options.maxAge !== undefined && options.maxAge > CHROMIUM_MAX_AGE_CAP)
+    findings.push({
+      id: 'lint/max-age-above-browser-cap',
+      severity: 'warning',
+      message: `maxAge ${options.maxAge} is above what browsers honour: Chromium keeps a preflight answer at most ${CHROMIUM_MAX_AGE_CAP} s, Firefox ${FIREFOX_MAX_AGE_CAP} s.`,
+      fix: `Set maxAge to ${CHROMIUM_MAX_AGE_CAP} or less; the extra seconds buy nothing in Chromium.`,
+    });
+  if (options.origin !== '*') {
+    options.origin.forEach((entry, index) => {
+      if (!(entry instanceof RegExp)) return;
+      const literal = literalCharacters(entry.source);
+      if (!entry.flags.includes('i') && /[A-Z]/.test(literal))
+        findings.push({
+          id: 'lint/pattern-unreachable',
+          severity: 'warning',
+          message: `origin[${index}] ${String(entry)} has upper-case letters: browsers send origins in lower case, so no origin matches it.`,
+          fix: 'Write the RegExp in lower case.',
+        });
+      if (/\/\$?$/.test(entry.source.replace(/\\\//g, '/')) && !/\)\$?$/.test(entry.source))
+        findings.push({
+          id: 'lint/pattern-unreachable',
+          severity: 'warning',
+          message: `origin[${index}] ${String(entry)} ends with '/': an Origin never has a path, so no origin matches it.`,
+          fix: 'Remove the trailing slash.',
+        });
+      if (/^\^?https?:\\?\/\\?\/[^/]*\\?\/./.test(entry.source))
+        findings.push({
+          id: 'lint/pattern-unreachable',
+          severity: 'warning',
+          message: `origin[${index}] ${String(entry)} has a path: an Origin is scheme, host and port only, so no origin matches it.`,
+          fix: 'Match the origin only.',
+        });
+    });
+    const seen = new Set<string>();
+    options.origin.forEach((entry, index) => {
+      if (typeof entry !== 'string') return;
+      if (seen.has(entry))
+        findings.push({
+          id: 'lint/duplicate-origin',
+          severity: 'info',
+          message: `origin[${index}] '${entry}' is listed twice.`,
+          fix: 'Remove the duplicate.',
+        });
+      seen.add(entry);
+    });
+  }
+  for (const name of options.exposedHeaders)
+    if (SAFELISTED_RESPONSE_HEADERS.has(name.toLowerCase()))
+      findings.push({
+        id: 'lint/exposed-header-safelisted',
+        severity: 'info',
+        message: `exposedHeaders lists '${name}', which every page can read anyway.`,
+        fix: `Remove '${name}' from exposedHeaders.`,
+      });
+  return findings;
+}
+
+export interface LintResult {
+  readonly issues: readonly CorsConfigIssue[];
+  readonly findings: readonly Finding[];
+  /** True when CI should fail: an issue, or a finding of severity warning or above. */
+  readonly failed: boolean;
+}
+
+export function lint(config: unknown): LintResult {
+  const { policy, issues } = compile(config);
+  const findings = policy ? policyWarnings(policy) : [];
+  const failed = issues.length > 0 || findings.some((finding) => finding.severity !== 'info');
+  return { issues, findings, failed };
+}
