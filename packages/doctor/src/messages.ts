@@ -1,7 +1,8 @@
 /**
  * What Chromium prints in the console when it blocks a response, word for word, and the fix for
  * each. The wording is Blink's `GetErrorString` in
- * third_party/blink/renderer/platform/loader/cors/cors_error_string.cc; the order of the checks that
+ * third_party/blink/renderer/platform/loader/cors/cors_error_string.cc, as Chromium 156 prints it
+ * (test/chromium.test.ts compares every blocked scenario with the real console line); the order of the checks that
  * pick one of them is `network::cors::CheckAccess` (services/network/public/cpp/cors/cors.cc) and
  * the preflight loader (services/network/cors/preflight_controller.cc, preflight_result.cc).
  */
@@ -32,19 +33,21 @@ export interface CorsFailure {
 /** Chromium's sentence for `fetch()` (the `initiator_name == fetch` branches). */
 export function chromiumSentence(failure: CorsFailure): string {
   const hint = failure.hint ?? '';
-  const noCors =
-    " Have the server send the header with a valid value, or, if an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
+  // Chromium 156 (the version test/chromium.test.ts compares with) ends these three with this
+  // sentence; older versions went on with ", or, if an opaque response serves your needs, set the
+  // request's mode to 'no-cors' …", and also appended that hint to the missing-header message.
+  const validValue = ' Have the server send the header with a valid value.';
   switch (failure.id) {
     case 'wildcard-origin-not-allowed':
       return "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.";
     case 'missing-allow-origin':
-      return "No 'Access-Control-Allow-Origin' header is present on the requested resource. If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
+      return "No 'Access-Control-Allow-Origin' header is present on the requested resource.";
     case 'multiple-allow-origin-values':
-      return `The 'Access-Control-Allow-Origin' header contains multiple values '${hint}', but only one is allowed.${noCors}`;
+      return `The 'Access-Control-Allow-Origin' header contains multiple values '${hint}', but only one is allowed.${validValue}`;
     case 'invalid-allow-origin-value':
-      return `The 'Access-Control-Allow-Origin' header contains the invalid value '${hint}'.${noCors}`;
+      return `The 'Access-Control-Allow-Origin' header contains the invalid value '${hint}'.${validValue}`;
     case 'allow-origin-mismatch':
-      return `The 'Access-Control-Allow-Origin' header has a value '${hint}' that is not equal to the supplied origin.${noCors}`;
+      return `The 'Access-Control-Allow-Origin' header has a value '${hint}' that is not equal to the supplied origin.${validValue}`;
     case 'invalid-allow-credentials':
       return `The value of the 'Access-Control-Allow-Credentials' header in the response is '${hint}' which must be 'true' when the request's credentials mode is 'include'.`;
     case 'preflight-invalid-status':
