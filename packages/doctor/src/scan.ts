@@ -198,12 +198,22 @@ export async function scan(
   if (baseline.error !== undefined)
     return { findings, steps, probeError: `GET ${url}: ${baseline.error}` };
   const baselineAllowOrigin = allowOriginOf(baseline);
+  // Behind a shared cache, every probe would get the first answer back: give each its own key.
+  const cached = CACHE_HEADERS.some(
+    (name) => getHeader(baseline.response?.headers ?? [], name) !== null,
+  );
+  const keyed = (key: string) => {
+    const target = new URL(url);
+    target.searchParams.set('cors-doctor', `${token}-${key}`);
+    return target.href;
+  };
+  let probeNumber = 0;
 
   // One finding per kind of probe: the first origin that got through, and how many did.
   const hits = new Map<string, { probe: ScanProbe; credentials: boolean; count: number }>();
   let arbitrary: Step | undefined;
   for (const probe of scanProbes(pageOrigin, token)) {
-    const step = await get(probe.origin);
+    const step = await get(probe.origin, cached ? keyed(String(probeNumber++)) : url);
     if (step.error !== undefined)
       return {
         findings,
@@ -268,20 +278,12 @@ export async function scan(
   }
 
   // A shared cache on the path: replay two origins through one cache key.
-  const cached = steps.some((step) =>
-    CACHE_HEADERS.some((name) => step.response && getHeader(step.response.headers, name) !== null),
-  );
   if (cached) {
-    const keyed = (n: number) => {
-      const target = new URL(url);
-      target.searchParams.set('cors-doctor-cache', `${token}-${n}`);
-      return target.href;
-    };
     const attacker = `https://cors-doctor-${token}-cache.example`;
-    await get(attacker, keyed(1));
-    const victim = await get(pageOrigin, keyed(1));
-    const first = await get(pageOrigin, keyed(2));
-    const other = await get(attacker, keyed(2));
+    await get(attacker, keyed('cache-1'));
+    const victim = await get(pageOrigin, keyed('cache-1'));
+    const first = await get(pageOrigin, keyed('cache-2'));
+    const other = await get(attacker, keyed('cache-2'));
     if (allowOriginOf(victim) === attacker)
       findings.push({
         id: 'scan/cache-poisoning',
@@ -291,8 +293,11 @@ export async function scan(
       });
     else if (
       allowOriginOf(first) !== null &&
+      allowOriginOf(first) !== '*' &&
       allowOriginOf(other) === allowOriginOf(first) &&
-      allowOriginOf(first) !== '*'
+      // Not a fixed value the server sends everyone: the attacker's own answer differed.
+      arbitrary !== undefined &&
+      allowOriginOf(arbitrary) !== allowOriginOf(first)
     )
       findings.push({
         id: 'scan/cache-mixes-origins',
