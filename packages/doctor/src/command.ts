@@ -25,12 +25,14 @@ import type { Finding, PageRequest } from './types.js';
 
 export const USAGE = `Usage:
   cors-doctor <url> --origin <page origin> [options]   what the browser does with <url>, and why
-  cors-doctor explain --config <module> --origin <page origin> [options]
+  cors-doctor explain [url] --config <module> --origin <page origin> [options]
                                                     the same, offline, against a @cors/core policy
   cors-doctor lint --config <module>                what createCorsPolicy refuses, and warnings
 
 Options:
   --origin <origin>         the page's origin, e.g. https://app.example.com
+  --config <module>         explain, lint: a module whose default export (or 'options', or
+                            'policy') is the options of createCorsPolicy or a policy
   --method <method>         the method the page uses (default GET)
   --header 'Name: value'    a header the page sets (repeatable)
   --content-type <type>     the page's Content-Type (application/json needs a preflight)
