@@ -89,7 +89,15 @@ export function needsPreflight(request: PageRequest): PreflightNeed {
   const unsafeHeaders = corsUnsafeRequestHeaders(headers);
   for (const header of unsafeHeaders) {
     needed = true;
-    reasons.push(`The header '${header.name}' ${WHY[header.why]}: it needs a preflight.`);
+    const contentType =
+      header.name === 'content-type' && header.why === 'value-not-safelisted'
+        ? headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1]
+        : undefined;
+    reasons.push(
+      contentType !== undefined
+        ? `Content-Type '${contentType}' is not application/x-www-form-urlencoded, multipart/form-data or text/plain: it needs a preflight.`
+        : `The header '${header.name}' ${WHY[header.why]}: it needs a preflight.`,
+    );
   }
   if (!needed)
     reasons.push(
