@@ -77,13 +77,23 @@ const PREFIXED_ON_PREFLIGHT: ReadonlySet<CorsErrorId> = new Set<CorsErrorId>([
   'preflight-disallowed-redirect',
 ]);
 
-/** The whole console line, as Chromium prints it for a `fetch()` from `origin` to `url`. */
-export function chromiumConsoleMessage(failure: CorsFailure, url: string, origin: string): string {
+/**
+ * The whole console line, as Chromium prints it for a `fetch()` from a page on `origin` to `url`.
+ * After redirects, `url` is the last URL and `initialUrl` the one the page fetched; `origin` stays
+ * the page's, even where the request carried `Origin: null`.
+ */
+export function chromiumConsoleMessage(
+  failure: CorsFailure,
+  url: string,
+  origin: string,
+  initialUrl: string = url,
+): string {
   const preflight =
     failure.preflight && PREFIXED_ON_PREFLIGHT.has(failure.id)
       ? "Response to preflight request doesn't pass access control check: "
       : '';
-  return `Access to fetch at '${url}' from origin '${origin}' has been blocked by CORS policy: ${preflight}${chromiumSentence(failure)}`;
+  const redirected = initialUrl !== url ? `(redirected from '${initialUrl}') ` : '';
+  return `Access to fetch at '${url}' ${redirected}from origin '${origin}' has been blocked by CORS policy: ${preflight}${chromiumSentence(failure)}`;
 }
 
 /** What to change on the server (or the page) for each failure. */

@@ -69,11 +69,11 @@ export async function exchange(
   }
 }
 
-function blocked(failure: CorsFailure, url: string, origin: string): Finding {
+function blocked(failure: CorsFailure, url: string, origin: string, request: PageRequest): Finding {
   return {
     id: failure.id,
     severity: 'error',
-    message: chromiumConsoleMessage(failure, url, origin),
+    message: chromiumConsoleMessage(failure, url, request.origin, request.url),
     fix: fixFor(failure, origin),
   };
 }
@@ -145,7 +145,7 @@ export async function diagnose(request: PageRequest, options: ProbeOptions = {})
         headerNames: need.headers.map(([name]) => name.toLowerCase()),
       });
       if (outcome.failure) {
-        findings.push(blocked(outcome.failure, url, origin));
+        findings.push(blocked(outcome.failure, url, origin, request));
         findings.push({
           id: 'actual-not-sent',
           severity: 'info',
@@ -182,7 +182,7 @@ export async function diagnose(request: PageRequest, options: ProbeOptions = {})
     // redirect included, before the redirect is followed.
     const failure = corsCheck(response, origin, request.credentials);
     if (failure) {
-      findings.push(blocked(failure, url, origin));
+      findings.push(blocked(failure, url, origin, request));
       return report(false);
     }
     if (isRedirect(response)) {

@@ -113,6 +113,25 @@ const SERVERS: Record<string, Factory> = {
       res.setHeader('access-control-allow-origin', '*');
       res.end('{}');
     }),
+  'redirect-target-reflect': () =>
+    raw((req, res) => {
+      // Echoes whatever Origin arrives: after a cross-origin hop, that is 'null'.
+      res.setHeader('access-control-allow-origin', req.headers.origin ?? '');
+      res.end('{}');
+    }),
+  'redirect-target-fixed': (page) =>
+    raw((_req, res) => {
+      res.setHeader('access-control-allow-origin', page);
+      res.end('{}');
+    }),
+  'cross-origin-redirect': (page) =>
+    raw((req, res) => {
+      res.setHeader('access-control-allow-origin', page);
+      // Looked up per request: the targets are started by then.
+      const target =
+        req.url === '/to-reflect' ? 'redirect-target-reflect' : 'redirect-target-fixed';
+      res.writeHead(302, { location: `${servers.get(target)!.base}/api` }).end();
+    }),
   'same-origin-redirect': (page) =>
     raw((req, res) => {
       res.setHeader('access-control-allow-origin', page);
@@ -341,13 +360,33 @@ const SCENARIOS: Scenario[] = [
     path: '/start',
     allowed: true,
   },
+  {
+    name: 'a cross-origin redirect sends Origin: null, which an echoing server allows',
+    server: 'cross-origin-redirect',
+    path: '/to-reflect',
+    allowed: true,
+  },
+  {
+    name: "a cross-origin redirect to a server that answers with the page's origin",
+    server: 'cross-origin-redirect',
+    path: '/to-fixed',
+    allowed: false,
+  },
+  {
+    name: 'a Cookie header set by the page is dropped, so no preflight',
+    server: 'no-preflight-support',
+    headers: { Cookie: 'a=1' },
+    allowed: true,
+  },
 ];
 
 beforeAll(async () => {
   browser = await launchChromium();
   pages = await startPageServer();
   PAGE = `http://localhost:${pages.port}`;
-  const used = new Set(SCENARIOS.map((scenario) => scenario.server));
+  const used = new Set<string>(SCENARIOS.map((scenario) => scenario.server));
+  used.add('redirect-target-reflect');
+  used.add('redirect-target-fixed');
   for (const name of used) servers.set(name, await SERVERS[name]!(PAGE));
 });
 
