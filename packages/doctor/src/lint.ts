@@ -107,7 +107,7 @@ export function policyWarnings(policy: CorsPolicy): Finding[] {
           message: `origin[${index}] ${String(entry)} ends with '/': an Origin never has a path, so no origin matches it.`,
           fix: 'Remove the trailing slash.',
         });
-      if (/^\^?https?:\\?\/\\?\/[^/]*\\?\/./.test(entry.source))
+      if (/^\^?https?:\\?\/\\?\/[^/[(]*\\?\/[^$]/.test(entry.source))
         findings.push({
           id: 'lint/pattern-unreachable',
           severity: 'warning',

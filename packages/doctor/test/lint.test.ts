@@ -1,0 +1,48 @@
+/** `lint`'s warnings on policies the core accepts: each one fires, and none fires on a sound policy. */
+import { createCorsPolicy } from '@cors/core';
+import { describe, expect, it } from 'vitest';
+import { lint, policyWarnings } from '../src/lint.js';
+
+const ids = (origin: RegExp) =>
+  policyWarnings(createCorsPolicy({ origin: [origin] })).map((finding) => finding.id);
+
+describe('lint', () => {
+  it('passes a sound policy with no finding', () => {
+    expect(lint({ origin: ['https://app.example.com'], credentials: true, maxAge: 7200 })).toEqual({
+      issues: [],
+      findings: [],
+      failed: false,
+    });
+  });
+
+  it('reports every issue createCorsPolicy refuses, and fails', () => {
+    const result = lint({ origin: ['https://app.example.com/', 'app.example.com'], maxAge: -1 });
+    expect(result.failed).toBe(true);
+    expect(result.issues.map((issue) => issue.code).sort()).toEqual([
+      'max_age_invalid',
+      'origin_missing_scheme',
+      'origin_trailing_slash',
+    ]);
+  });
+
+  it('warns when maxAge is above what Chromium keeps', () => {
+    const result = lint({ origin: ['https://app.example.com'], maxAge: 7201 });
+    expect(result.findings.map((finding) => finding.id)).toEqual([
+      'lint/max-age-above-browser-cap',
+    ]);
+    expect(result.failed).toBe(true);
+  });
+
+  it('warns about RegExps no browser origin can match', () => {
+    expect(ids(/^https:\/\/App\.example\.com$/)).toEqual(['lint/pattern-unreachable']);
+    expect(ids(/^https:\/\/app\.example\.com\/$/)).toEqual(['lint/pattern-unreachable']);
+    expect(ids(/^https:\/\/app\.example\.com\/api$/)).toEqual(['lint/pattern-unreachable']);
+  });
+
+  it('does not warn about RegExps that can match', () => {
+    expect(ids(/^https:\/\/[a-z0-9-]+\.example\.com$/)).toEqual([]);
+    expect(ids(/^https:\/\/(app|admin)\.example\.com$/)).toEqual([]);
+    expect(ids(/^https:\/\/APP\.example\.com$/i)).toEqual([]);
+    expect(ids(/^https:\/\/\w+\.example\.com(:\d+)?$/)).toEqual([]);
+  });
+});
