@@ -132,6 +132,34 @@ const SERVERS: Record<string, Factory> = {
         req.url === '/to-reflect' ? 'redirect-target-reflect' : 'redirect-target-fixed';
       res.writeHead(302, { location: `${servers.get(target)!.base}/api` }).end();
     }),
+  'headers-star': (page) =>
+    raw((req, res) => {
+      res.setHeader('access-control-allow-origin', page);
+      res.setHeader('access-control-allow-credentials', 'true');
+      if (req.method === 'OPTIONS') {
+        res.setHeader('access-control-allow-headers', '*');
+        res.statusCode = 204;
+      }
+      res.end();
+    }),
+  'methods-unparsable': (page) =>
+    raw((req, res) => {
+      res.setHeader('access-control-allow-origin', page);
+      if (req.method === 'OPTIONS') {
+        res.setHeader('access-control-allow-methods', 'PUT; DELETE');
+        res.statusCode = 204;
+      }
+      res.end();
+    }),
+  'preflight-without-credentials': (page) =>
+    raw((req, res) => {
+      res.setHeader('access-control-allow-origin', page);
+      if (req.method === 'OPTIONS') {
+        res.setHeader('access-control-allow-methods', 'PUT');
+        res.statusCode = 204;
+      } else res.setHeader('access-control-allow-credentials', 'true');
+      res.end();
+    }),
   'same-origin-redirect': (page) =>
     raw((req, res) => {
       res.setHeader('access-control-allow-origin', page);
@@ -370,6 +398,32 @@ const SCENARIOS: Scenario[] = [
     name: "a cross-origin redirect to a server that answers with the page's origin",
     server: 'cross-origin-redirect',
     path: '/to-fixed',
+    allowed: false,
+  },
+  {
+    name: "Access-Control-Allow-Headers: '*' is literal with credentials",
+    server: 'headers-star',
+    headers: { 'X-Foo': '1' },
+    credentials: true,
+    allowed: false,
+  },
+  {
+    name: "Access-Control-Allow-Headers: '*' covers X-Foo without credentials",
+    server: 'headers-star',
+    headers: { 'X-Foo': '1' },
+    allowed: true,
+  },
+  {
+    name: 'an Access-Control-Allow-Methods that is not a token list',
+    server: 'methods-unparsable',
+    method: 'PUT',
+    allowed: false,
+  },
+  {
+    name: 'a preflight answer without Access-Control-Allow-Credentials',
+    server: 'preflight-without-credentials',
+    method: 'PUT',
+    credentials: true,
     allowed: false,
   },
   {
