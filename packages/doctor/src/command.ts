@@ -18,7 +18,7 @@ import {
   PLAIN,
   wantsColour,
 } from './format.js';
-import { compile, DoctorConfigError, lint, loadConfig } from './lint.js';
+import { compile, DoctorConfigError, exposedHeadersNeverSent, lint, loadConfig } from './lint.js';
 import { diagnose } from './probe.js';
 import { scan } from './scan.js';
 import type { Finding, PageRequest } from './types.js';
@@ -27,7 +27,8 @@ export const USAGE = `Usage:
   cors-doctor <url> --origin <page origin> [options]   what the browser does with <url>, and why
   cors-doctor explain [url] --config <module> --origin <page origin> [options]
                                                     the same, offline, against a @cors/core policy
-  cors-doctor lint --config <module>                what createCorsPolicy refuses, and warnings
+  cors-doctor lint [url] --config <module>          what createCorsPolicy refuses, and warnings
+                                                    (with a url: exposed headers it never sends)
 
 Options:
   --origin <origin>         the page's origin, e.g. https://app.example.com
@@ -100,16 +101,23 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   try {
     const [command, ...rest] = positionals;
+    const timeoutMs = Number(values.timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+      throw new UsageError(`--timeout '${values.timeout}': give a whole number of milliseconds.`);
     if (command === 'lint') {
       if (!values.config) throw new UsageError('lint needs --config <module>.');
-      const result = lint(await loadConfig(values.config));
+      const config = await loadConfig(values.config);
+      let result = lint(config);
+      if (rest[0] !== undefined) {
+        // A URL of the server: also check that exposed headers are sent at all.
+        const { policy } = compile(config);
+        const extra = policy ? await exposedHeadersNeverSent(policy, rest[0], timeoutMs) : null;
+        if (extra) result = { ...result, findings: [...result.findings, ...extra] };
+      }
       print(values.json ? result : formatLint(result, paint));
       return result.failed ? 1 : 0;
     }
 
-    const timeoutMs = Number(values.timeout);
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
-      throw new UsageError(`--timeout '${values.timeout}': give a whole number of milliseconds.`);
     if (!values.origin) throw new UsageError('--origin <page origin> is required.');
     const headers = values.header.map(parseHeader);
     if (values['content-type'] !== undefined)

@@ -41,7 +41,14 @@ export { explain } from './explain.js';
 export type { ExplainedExchange, Explanation } from './explain.js';
 export { serverTrace } from './server-trace.js';
 export type { ServerTrace, ServerTraceLine } from './server-trace.js';
-export { compile, DoctorConfigError, lint, loadConfig, policyWarnings } from './lint.js';
+export {
+  compile,
+  DoctorConfigError,
+  exposedHeadersNeverSent,
+  lint,
+  loadConfig,
+  policyWarnings,
+} from './lint.js';
 export type { LintResult } from './lint.js';
 export type { Finding, PageRequest, Report, ResponseLike, Severity, Step } from './types.js';
 export { main, USAGE } from './command.js';

@@ -13,7 +13,9 @@ import {
   type CorsOptions,
   type CorsPolicy,
 } from '@cors/core';
+import { getHeader } from './cors-check.js';
 import { CHROMIUM_MAX_AGE_CAP, FIREFOX_MAX_AGE_CAP } from './preflight-check.js';
+import { exchange } from './probe.js';
 import { SAFELISTED_RESPONSE_HEADERS } from './safelist.js';
 import type { Finding } from './types.js';
 
@@ -151,4 +153,35 @@ export function lint(config: unknown): LintResult {
   const findings = policy ? policyWarnings(policy) : [];
   const failed = issues.length > 0 || findings.some((finding) => finding.severity !== 'info');
   return { issues, findings, failed };
+}
+
+/**
+ * When a URL of the server is known: the exposed headers its answer to an allowed origin does not
+ * carry (exposing a header the server never sends does nothing). `null` when no listed origin is
+ * an exact string to send, or the request fails.
+ */
+export async function exposedHeadersNeverSent(
+  policy: CorsPolicy,
+  url: string,
+  timeoutMs: number,
+): Promise<Finding[] | null> {
+  const { options } = policy;
+  const origin =
+    options.origin === '*'
+      ? 'https://cors-doctor.example'
+      : options.origin.find(
+          (entry): entry is string => typeof entry === 'string' && !entry.includes('*'),
+        );
+  if (origin === undefined || options.exposedHeaders.length === 0) return null;
+  const step = await exchange('GET', url, [['Origin', origin]], timeoutMs, 'actual');
+  if (!step.response) return null;
+  const headers = step.response.headers;
+  return options.exposedHeaders
+    .filter((name) => name !== '*' && getHeader(headers, name) === null)
+    .map((name) => ({
+      id: 'lint/exposed-header-never-sent',
+      severity: 'info' as const,
+      message: `exposedHeaders lists '${name}', but GET ${url} from ${origin} does not send it.`,
+      fix: `Send '${name}' from that route, or remove it from exposedHeaders.`,
+    }));
 }

@@ -1,7 +1,8 @@
 /** `lint`'s warnings on policies the core accepts: each one fires, and none fires on a sound policy. */
 import { createCorsPolicy } from '@cors/core';
 import { describe, expect, it } from 'vitest';
-import { lint, policyWarnings } from '../src/lint.js';
+import { exposedHeadersNeverSent, lint, policyWarnings } from '../src/lint.js';
+import { oursNode } from './servers.js';
 
 const ids = (origin: RegExp) =>
   policyWarnings(createCorsPolicy({ origin: [origin] })).map((finding) => finding.id);
@@ -44,5 +45,32 @@ describe('lint', () => {
     expect(ids(/^https:\/\/(app|admin)\.example\.com$/)).toEqual([]);
     expect(ids(/^https:\/\/APP\.example\.com$/i)).toEqual([]);
     expect(ids(/^https:\/\/\w+\.example\.com(:\d+)?$/)).toEqual([]);
+  });
+});
+
+describe('lint with a URL of the server', () => {
+  it('notes exposed headers the server never sends', async () => {
+    const options = {
+      origin: ['https://app.example.com'],
+      exposedHeaders: ['X-Request-Id', 'X-Total-Count'],
+    };
+    // The test server sends x-request-id on every answer, and no x-total-count.
+    const server = await oursNode(options);
+    try {
+      const findings = await exposedHeadersNeverSent(
+        createCorsPolicy(options),
+        `${server.base}/api`,
+        5000,
+      );
+      expect(findings).toEqual([
+        expect.objectContaining({
+          id: 'lint/exposed-header-never-sent',
+          severity: 'info',
+          message: expect.stringContaining("'x-total-count'"),
+        }),
+      ]);
+    } finally {
+      await server.close();
+    }
   });
 });
