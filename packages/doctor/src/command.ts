@@ -55,7 +55,8 @@ function parseHeader(line: string): [string, string] {
   return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
 }
 
-interface Io {
+/** Where the command writes, and the environment it reads (NO_COLOR). */
+export interface Io {
   readonly stdout: { write(text: string): unknown; isTTY?: boolean };
   readonly stderr: { write(text: string): unknown };
   readonly env: NodeJS.ProcessEnv;

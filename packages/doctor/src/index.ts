@@ -52,3 +52,4 @@ export {
 export type { LintResult } from './lint.js';
 export type { Finding, PageRequest, Report, ResponseLike, Severity, Step } from './types.js';
 export { main, USAGE } from './command.js';
+export type { Io } from './command.js';
