@@ -22,6 +22,19 @@ export const COLOURS: Paint = {
   bold: ansi(1, 22),
 };
 const same = (text: string) => text;
+
+/**
+ * Control characters from a server (or a config) never reach the terminal as such: an answer could
+ * otherwise carry escape sequences that rewrite what the user reads.
+ */
+export function clean(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+    (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 export const PLAIN: Paint = { red: same, green: same, yellow: same, dim: same, bold: same };
 
 /** Colours only on a terminal and when `NO_COLOR` is unset or empty (https://no-color.org). */
@@ -46,9 +59,9 @@ function severityPaint(paint: Paint, severity: Severity): (text: string) => stri
 
 export function formatFinding(finding: Finding, paint: Paint): string {
   const lines = [
-    `${severityPaint(paint, finding.severity)(`[${LABEL[finding.severity]}]`)} ${finding.message}`,
+    `${severityPaint(paint, finding.severity)(`[${LABEL[finding.severity]}]`)} ${clean(finding.message)}`,
   ];
-  if (finding.fix) lines.push(`  ${paint.bold('fix:')} ${finding.fix}`);
+  if (finding.fix) lines.push(`  ${paint.bold('fix:')} ${clean(finding.fix)}`);
   return lines.join('\n');
 }
 
@@ -57,12 +70,13 @@ const SHOWN =
   /^(access-control-|vary$|location$|age$|x-cache|cf-cache-status$|via$|origin$|content-type$)/i;
 
 export function formatStep(step: Step, paint: Paint): string {
-  const lines = [paint.bold(`${step.kind}: ${step.request.method} ${step.request.url}`)];
-  for (const [name, value] of step.request.headers) lines.push(paint.dim(`  > ${name}: ${value}`));
+  const lines = [paint.bold(clean(`${step.kind}: ${step.request.method} ${step.request.url}`))];
+  for (const [name, value] of step.request.headers)
+    lines.push(paint.dim(clean(`  > ${name}: ${value}`)));
   if (step.response) {
     lines.push(`  < ${step.response.status} ${paint.dim(`(${step.durationMs} ms)`)}`);
     for (const [name, value] of step.response.headers)
-      if (SHOWN.test(name)) lines.push(`  < ${name}: ${value}`);
+      if (SHOWN.test(name)) lines.push(clean(`  < ${name}: ${value}`));
   } else lines.push(paint.red(`  ! ${step.error ?? 'no answer'}`));
   return lines.join('\n');
 }

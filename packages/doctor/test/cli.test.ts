@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/command.js';
+import { formatStep, PLAIN } from '../src/format.js';
 import { oursNode, peerExpressCors, raw, type RunningServer } from './servers.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -227,6 +228,20 @@ describe('colours', () => {
     const result = await run([`${ours.base}/api`, '--origin', 'https://evil.example']);
     expect(result.code).toBe(1);
     expect(result.stdout).not.toContain('\u001b[');
+  });
+
+  it("never passes a server's control characters to the terminal", () => {
+    const text = formatStep(
+      {
+        kind: 'actual',
+        request: { method: 'GET', url: 'http://x.example/', headers: [] },
+        response: { status: 200, headers: [['x-cache', 'HIT\u001b[2J\u001b]0;owned\u0007']] },
+        durationMs: 1,
+      },
+      PLAIN,
+    );
+    expect(text).toContain('x-cache: HIT\\x1b[2J\\x1b]0;owned\\x07');
+    expect([...text].some((ch) => ch.charCodeAt(0) < 0x20 && ch !== '\n')).toBe(false);
   });
 
   it('colours a terminal, and not with NO_COLOR or --no-color', async () => {
