@@ -306,3 +306,6 @@ function isThenable(value: unknown): value is PromiseLike<CorsDecision> {
     typeof (value as { then?: unknown }).then === 'function'
   );
 }
+
+/** The default export, like `@koa/cors`: `import cors from '@cors/koa'`. */
+export default cors;

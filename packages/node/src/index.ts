@@ -266,3 +266,6 @@ function fail(res: ServerResponse, next: CorsNextFunction | undefined, error: un
   res.setHeader('content-length', '0');
   res.end();
 }
+
+/** The default export, like the `cors` package: `import cors from '@cors/node'`. */
+export default cors;
