@@ -74,7 +74,7 @@ export interface KoaCorsAdapterOptions<Ctx extends CorsContext = CorsContext> {
 }
 
 /**
- * The options of {@link cors}: the core's {@link CorsOptions} plus {@link KoaCorsAdapterOptions}.
+ * The options of {@link cors}: the core's {@link @cors/core!CorsOptions | CorsOptions} plus {@link KoaCorsAdapterOptions}.
  *
  * @example
  * { origin: ['https://app.example.com'], credentials: true, onDecision: (d) => metrics.count(d.reason) }
@@ -104,7 +104,7 @@ export type CorsMiddleware<Ctx extends CorsContext = CorsContext> = (
  * from `router.use` and from a route) decides once.
  *
  * @param options - The core's options plus `onDecision`, or a policy made by `createCorsPolicy`.
- * @param adapterOptions - With a policy: this adapter's options (`onDecision`).
+ * With a policy first, the second argument (`adapterOptions`) holds this adapter's `onDecision`.
  * @throws {CorsConfigError} when the options are invalid.
  * @example
  * import Koa from 'koa';

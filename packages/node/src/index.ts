@@ -41,7 +41,7 @@ export interface NodeCorsAdapterOptions {
 }
 
 /**
- * The options of {@link cors}: the core's {@link CorsOptions} plus {@link NodeCorsAdapterOptions}.
+ * The options of {@link cors}: the core's {@link @cors/core!CorsOptions | CorsOptions} plus {@link NodeCorsAdapterOptions}.
  *
  * @example
  * { origin: ['https://app.example.com'], credentials: true, onDecision: (d) => metrics.count(d.reason) }
@@ -72,7 +72,7 @@ export type CorsMiddleware = (
  * `500` itself, so that no request hangs and no rejection goes unhandled.
  *
  * @param options - The core's options plus `onDecision`, or a policy made by `createCorsPolicy`.
- * @param adapterOptions - With a policy: this adapter's options (`onDecision`).
+ * With a policy first, the second argument (`adapterOptions`) holds this adapter's `onDecision`.
  * @throws {CorsConfigError} when the options are invalid.
  * @example
  * import express from 'express';
