@@ -39,6 +39,15 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS files (consumer fixtures that check the packages' require() entry).
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Tests poke at built output and throw odd values on purpose.
     files: ['packages/*/test/**/*.ts'],
     rules: {
