@@ -109,4 +109,6 @@ export async function install(
 export interface Answer {
   get: { status: number; acao?: string; vary?: string; body: string };
   preflight: { status: number; acao?: string; methods?: string };
+  /** Nest apps: preflights of /api/stats, whose @Cors() allows only the admin origin. */
+  routePolicy?: { admin: { acao: string | null }; app: { acao: string | null } };
 }

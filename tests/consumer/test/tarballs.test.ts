@@ -194,6 +194,12 @@ describe('the packed tarballs in a fresh consumer', () => {
         expect(get, app).toMatchObject({ status: 200, acao: APP, vary: 'Origin' });
         expect(JSON.parse(get.body), app).toEqual({ user: 'ada' });
         expect(preflight, app).toEqual({ status: 204, acao: APP, methods: 'PUT' });
+        if (app.startsWith('nest-')) {
+          expect(answers[app]!.routePolicy, app).toEqual({
+            admin: { acao: 'https://admin.example.com' },
+            app: { acao: null },
+          });
+        }
       }
     },
   );
