@@ -3,7 +3,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/coverage/**', '**/node_modules/**', 'docs/api/**', '**/.turbo/**'],
+    ignores: [
+      '**/dist/**',
+      '**/.blocks/**',
+      '**/coverage/**',
+      '**/node_modules/**',
+      'docs/api/**',
+      '**/.turbo/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
