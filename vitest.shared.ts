@@ -52,6 +52,13 @@ function resolveWorkspaceSources(): Plugin {
 export const sharedTestConfig = defineConfig({
   plugins: [resolveWorkspaceSources()],
   test: {
+    // Type tests are proven by tsc: vitest runs them through the package's test tsconfig, so a
+    // wrong expectTypeOf fails `npm test` too, not only `npm run typecheck`.
+    typecheck: {
+      enabled: true,
+      include: ['test/**/types.test.ts', 'test/**/*.test-d.ts'],
+      tsconfig: existsSync('tsconfig.test.json') ? './tsconfig.test.json' : './tsconfig.json',
+    },
     reporters: [
       'default',
       ['json', { outputFile: process.env.VITEST_REPORT ?? 'test-results.json' }],
