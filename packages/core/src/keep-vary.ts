@@ -48,6 +48,8 @@ export function keepVary(res: WriteHeadTarget, tokens: string): void {
   const wrapped = kept[VARY_TOKENS] !== undefined;
   kept[VARY_TOKENS] = tokens;
   if (wrapped) return;
+  // Kept unbound on purpose: writeHeadKeepingVary calls it with the response as `this`.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   kept[WRITE_HEAD] = res.writeHead as (...args: unknown[]) => unknown;
   res.writeHead = writeHeadKeepingVary as WriteHeadTarget['writeHead'];
 }

@@ -118,7 +118,7 @@ export interface FastifyCorsPolicyOption {
 }
 
 /**
- * The options of {@link corsPlugin}: the core's {@link CorsOptions} or `{ policy }`, plus
+ * The options of {@link corsPlugin}: the core's {@link @cors/core!CorsOptions | CorsOptions} or `{ policy }`, plus
  * {@link FastifyCorsPluginOptions}. A bare `CorsPolicy` is accepted too.
  *
  * @example

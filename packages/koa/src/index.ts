@@ -85,7 +85,7 @@ export interface KoaCorsAdapterOptions<Ctx extends CorsContext = CorsContext> {
 }
 
 /**
- * The options of {@link cors}: the core's {@link CorsOptions} plus {@link KoaCorsAdapterOptions}.
+ * The options of {@link cors}: the core's {@link @cors/core!CorsOptions | CorsOptions} plus {@link KoaCorsAdapterOptions}.
  *
  * @example
  * { origin: ['https://app.example.com'], credentials: true, onDecision: (d) => metrics.count(d.reason) }
@@ -324,3 +324,6 @@ export function corsUnder<
     return under ? middleware(ctx, next) : next();
   };
 }
+
+/** The default export, like `@koa/cors`: `import cors from '@cors/koa'`. */
+export default cors;

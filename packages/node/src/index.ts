@@ -49,7 +49,7 @@ export interface NodeCorsAdapterOptions {
 }
 
 /**
- * The options of {@link cors}: the core's {@link CorsOptions} plus {@link NodeCorsAdapterOptions}.
+ * The options of {@link cors}: the core's {@link @cors/core!CorsOptions | CorsOptions} plus {@link NodeCorsAdapterOptions}.
  *
  * @example
  * { origin: ['https://app.example.com'], credentials: true, onDecision: (d) => metrics.count(d.reason) }
@@ -284,3 +284,6 @@ function fail(res: ServerResponse, next: CorsNextFunction | undefined, error: un
   }
   res.writeHead(500, { 'content-length': '0' }).end();
 }
+
+/** The default export, like the `cors` package: `import cors from '@cors/node'`. */
+export default cors;
