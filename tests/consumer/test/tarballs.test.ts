@@ -27,6 +27,10 @@ const SERVED_BY: Record<string, string[]> = {
   '@cors/fastify': ['fastify'],
   '@cors/koa': ['koa'],
   '@cors/nestjs': ['nest-express', 'nest-fastify'],
+  '@cors/fetch': ['fetch'],
+  '@cors/hono': ['hono'],
+  // A command, not a middleware: run by its own test below, against the node:http app.
+  '@cors/doctor': [],
 };
 
 /** The frameworks from the registry, at the majors the packages' peer ranges and READMEs name. */
@@ -40,6 +44,8 @@ const FRAMEWORKS: Record<string, string> = {
   '@nestjs/platform-fastify': '^11.0.0',
   'reflect-metadata': '^0.2.2',
   rxjs: '^7.8.0',
+  hono: '^4.13.0',
+  '@hono/node-server': '^2.1.9',
   typescript: '~6.0.3',
   '@types/node': '^22.0.0',
   '@types/express': '^5.0.0',
@@ -203,4 +209,26 @@ describe('the packed tarballs in a fresh consumer', () => {
       }
     },
   );
+
+  it('runs the installed cors-doctor command: lint refuses a configuration, explain allows a request', async () => {
+    await writeFile(
+      join(consumer, 'doctor-bad.mjs'),
+      `export default { origin: '*', credentials: true };\n`,
+    );
+    await writeFile(join(consumer, 'doctor-good.mjs'), `export default { origin: ['${APP}'] };\n`);
+    const bin = join(consumer, 'node_modules', '.bin', 'cors-doctor');
+    const lint = await run(bin, ['lint', '--config', 'doctor-bad.mjs', '--json'], consumer, {
+      allowFailure: true,
+    });
+    expect(lint.code).toBe(1);
+    expect(JSON.parse(lint.stdout)).toMatchObject({
+      issues: [expect.objectContaining({ code: 'credentials_with_wildcard_origin' })],
+    });
+    const { stdout } = await run(
+      bin,
+      ['explain', '--config', 'doctor-good.mjs', '--origin', APP, '--method', 'PUT', '--json'],
+      consumer,
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ allowed: true });
+  });
 });
