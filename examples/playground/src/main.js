@@ -17,7 +17,16 @@ const STRICT_ORIGIN = 'https://admin.example.com';
 const APIS_DIR = fileURLToPath(new URL('./apis/', import.meta.url));
 const PAGE_DIR = new URL('./page/', import.meta.url);
 /** The table's order; modules not listed come after, by name. */
-const ORDER = ['node-http', 'express', 'fastify', 'koa', 'nest-express', 'nest-fastify'];
+const ORDER = [
+  'node-http',
+  'express',
+  'fastify',
+  'koa',
+  'nest-express',
+  'nest-fastify',
+  'hono',
+  'bun',
+];
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 const MAX_DECISIONS = 2_000;

@@ -62,6 +62,23 @@ describe('the playground page', () => {
     expect(await page.locator('#summary').getAttribute('data-all-expected')).toBe('true');
   });
 
+  it('has a Hono column and a Bun column (Bun.serve in a child process), every cell as expected', async () => {
+    const rows = await page.locator('#matrix tr[data-row]').count();
+    const all = await cells(page);
+    for (const adapter of ['hono', 'bun']) {
+      const mine = all.filter((cell) => cell.adapter === adapter);
+      expect(mine, adapter).toHaveLength(rows);
+      expect(
+        mine.filter((cell) => cell.asExpected !== 'true' || cell.differs !== 'false'),
+        adapter,
+      ).toEqual([]);
+      // Decisions reached the page: for Bun, through the child's JSON lines on stdout.
+      const hello = mine.find((cell) => cell.call === 'hello');
+      expect(hello.seqs, adapter).toHaveLength(1);
+      expect(hello.text, adapter).toMatch(/allowed/);
+    }
+  });
+
   it('shows the refused preflight as 204 without the grant, named by its reason', async () => {
     const refused = (await cells(page)).filter((cell) => cell.call === 'refused-preflight');
     for (const cell of refused) {
