@@ -13,9 +13,8 @@ import {
   checkDecisionListener,
   corsDisabledDecision,
   headerString,
-  corsPolicySource,
   corsRequestFromHeaderRecord,
-  createCorsPolicy,
+  readAdapterOptions,
   isThenable,
   keepVary,
   policyForRequest,
@@ -145,16 +144,11 @@ export function cors<Ctx extends CorsContext = CorsContext>(
   options: KoaCorsOptions<Ctx> | CorsPolicy | KoaCorsPolicySelector<Ctx>,
   adapterOptions?: KoaCorsAdapterOptions<Ctx>,
 ): CorsMiddleware<Ctx> {
-  let source = corsPolicySource<Ctx>(options);
-  let onDecision = adapterOptions?.onDecision;
-  if (source === undefined) {
-    // The core refuses unknown options, so this adapter's own option is taken out first.
-    const { onDecision: listener, ...coreOptions } = (options ?? {}) as KoaCorsOptions<Ctx>;
-    source = createCorsPolicy(coreOptions as CorsOptions);
-    onDecision = listener ?? onDecision;
-  }
+  // The core refuses unknown options, so this adapter's own option is taken out first.
+  const { source: policySource, own } = readAdapterOptions<Ctx>('@cors/koa', options);
+  const onDecision = (own.onDecision ?? adapterOptions?.onDecision) as
+    CorsDecisionListener<Ctx> | undefined;
   checkDecisionListener(onDecision, '@cors/koa');
-  const policySource = source;
 
   return decidingMiddleware<Ctx>(
     (ctx, request) => policyForRequest(policySource, ctx).decide(request),

@@ -15,7 +15,7 @@ import {
   corsDisabledDecision,
   corsPolicySource,
   corsRequestFromHeaderRecord,
-  createCorsPolicy,
+  readAdapterOptions,
   isThenable,
   keepVary,
   policyForRequest,
@@ -112,16 +112,11 @@ export function cors(
   options: NodeCorsOptions | CorsPolicy | NodeCorsPolicySelector,
   adapterOptions?: NodeCorsAdapterOptions,
 ): CorsMiddleware {
-  let source = corsPolicySource<IncomingMessage>(options);
-  let onDecision = adapterOptions?.onDecision;
-  if (source === undefined) {
-    // The core refuses unknown options, so this adapter's own option is taken out first.
-    const { onDecision: listener, ...coreOptions } = (options ?? {}) as NodeCorsOptions;
-    source = createCorsPolicy(coreOptions as CorsOptions);
-    onDecision = listener ?? onDecision;
-  }
+  // The core refuses unknown options, so this adapter's own option is taken out first.
+  const { source: policySource, own } = readAdapterOptions<IncomingMessage>('@cors/node', options);
+  const onDecision = (own.onDecision ?? adapterOptions?.onDecision) as
+    CorsDecisionListener | undefined;
   checkDecisionListener(onDecision, '@cors/node');
-  const policySource = source;
 
   return function corsMiddleware(req, res, next) {
     let handled: boolean | Promise<boolean>;
