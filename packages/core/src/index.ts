@@ -31,6 +31,7 @@ export {
 export type { CorsHeaderTarget, HeadersLike, PreflightFraming } from './response.js';
 export { keepVary } from './keep-vary.js';
 export type { WriteHeadTarget } from './keep-vary.js';
+export { writeCorsDecision } from './write-decision.js';
 export { corsDisabledDecision } from './disabled.js';
 export { isThenable, corsPolicySource, policyForRequest } from './adapter.js';
 export type { CorsPolicySource } from './adapter.js';

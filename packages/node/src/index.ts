@@ -17,10 +17,8 @@ import {
   corsRequestFromHeaderRecord,
   readAdapterOptions,
   isThenable,
-  keepVary,
   policyForRequest,
-  preflightFraming,
-  writeCorsHeaders,
+  writeCorsDecision,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
@@ -235,14 +233,10 @@ export function applyCorsDecision(
   // A policy that ran earlier for this request (say app-wide, before a router's own): this later,
   // more specific decision replaces its CORS headers. A mark on the response says so.
   const marks = res as unknown as Record<symbol, unknown>;
-  writeCorsHeaders(res, decision, marks[DECIDED] === true);
+  const framing = writeCorsDecision(res, res, decision, marks[DECIDED] === true);
   marks[DECIDED] = true;
-  if (!decision.end) {
-    if (decision.vary !== '') keepVary(res, decision.vary);
-    return false;
-  }
-  const { status, headers } = preflightFraming(decision);
-  res.writeHead(status, headers).end();
+  if (framing === undefined) return false;
+  res.writeHead(framing.status, framing.headers).end();
   return true;
 }
 
