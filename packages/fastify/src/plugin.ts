@@ -212,14 +212,12 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
   const { source, own } = readAdapterOptions<FastifyRequest>(PLUGIN_NAME, options, PLUGIN_OPTIONS);
   const settings = own as FastifyCorsPluginOptions;
   const { hook = 'onRequest', hideOptionsRoute = true, notFound = true, logLevel } = settings;
-  const onDecision = settings.onDecision;
   fastify.decorate(kRegistered, true);
   const routes = createRouteTable(fastify);
   // With `preHandler`, `reply.callNotFound()` runs the 404 context's preHandler hooks, this one
   // included, a second time for the same request.
   const decided = hook === 'preHandler' ? new WeakSet<FastifyRequest>() : null;
   let conflict: CorsError | undefined;
-  let moved = 0;
 
   fastify.addHook('onRoute', function onRoute(route) {
     if (hasFastifyCors(this) && [route.method].flat().includes('OPTIONS')) {
@@ -227,7 +225,7 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
       // Fastify's duplicated-route error) escapes as an uncaught exception. So its route is moved
       // out of the way and start-up fails in onReady with an error that says what is wrong.
       conflict ??= fastifyCorsConflict();
-      route.url = `/__cors-fastify-conflict-${++moved}/*`;
+      route.url = `/__cors-fastify-conflict${route.url}`;
       return;
     }
     routes.add(route as DeclaredRoute);
@@ -244,51 +242,38 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
   }
 
   /** Sets the decision's headers, then answers a preflight or lets the request go on. */
-  function respond(
-    decision: CorsDecision,
-    request: FastifyRequest,
-    reply: FastifyReply,
-    next: Next,
-  ): void {
+  function respond(decision: CorsDecision, reply: FastifyReply, next: Next): void {
     let framing: PreflightFraming | undefined;
     try {
-      if (onDecision !== undefined) onDecision(decision, request);
+      if (settings.onDecision !== undefined) settings.onDecision(decision, reply.request);
       // A route that sets Vary itself (`reply.header('Vary', ...)`) would replace the CORS tokens:
       // they are kept, and merged back when the head is written, 404s and errors included.
       framing = writeCorsDecision(replyHeaders(reply), reply.raw, decision, false);
     } catch (error) {
-      next(error as Error);
-      return;
+      return next(error as Error);
     }
     if (framing === undefined) next();
     else reply.code(framing.status).headers(framing.headers).send();
   }
 
   function handleCors(request: FastifyRequest, reply: FastifyReply, next: Next): void {
-    if (decided?.has(request) === true) {
-      next();
-      return;
-    }
+    if (decided?.has(request) === true) return next();
     decided?.add(request);
     try {
       const decision = decide(request);
       // An async `origin` or `credentials` function: its rejection goes to Fastify's error handler.
       if (isThenable<CorsDecision>(decision))
-        decision.then((resolved) => respond(resolved, request, reply, next), next);
-      else respond(decision, request, reply, next);
+        decision.then((resolved) => respond(resolved, reply, next), next);
+      else respond(decision, reply, next);
     } catch (error) {
       // Thrown while deciding: `respond` catches its own.
       next(error as Error);
     }
   }
 
-  if (hook === 'preParsing') {
-    fastify.addHook('preParsing', (request, reply, _payload, next) =>
-      handleCors(request, reply, next),
-    );
-  } else {
-    fastify.addHook(hook, handleCors);
-  }
+  if (hook === 'preParsing')
+    fastify.addHook(hook, (request, reply, _payload, next) => handleCors(request, reply, next));
+  else fastify.addHook(hook, handleCors);
 
   // Preflights reach every path: routes that declare only GET or POST, and unknown paths. A request
   // that gets here was not answered by the hook (not a preflight, or `preflightContinue`), so it is

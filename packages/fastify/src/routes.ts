@@ -58,22 +58,11 @@ function describeRoute(method: string | string[], url: string): string {
   return `${Array.isArray(method) ? method.join(',') : method} ${url}`;
 }
 
-/** The constraints Fastify derives from a request's headers, for the preflight's route lookup. */
-function constraintsOf(headers: FastifyRequest['headers']): Record<string, string> {
-  const constraints: Record<string, string> = {};
-  if (headers.host !== undefined) constraints.host = headers.host;
-  const version = headerString(headers['accept-version']);
-  if (version !== undefined) constraints.version = version;
-  return constraints;
-}
-
 export function createRouteTable(fastify: FastifyInstance): RouteTable {
   // The router options Fastify was given: Fastify 5 keeps them in `routerOptions`, or, given at
   // the top (deprecated), among its other options, which find-my-way ignores.
   const config = fastify.initialConfig;
-  const router = FindMyWay(
-    (config.routerOptions ?? config) as FindMyWay.Config<FindMyWay.HTTPVersion.V1>,
-  );
+  const router = FindMyWay((config.routerOptions ?? config) as Parameters<typeof FindMyWay>[0]);
   /** Equal option objects (one `config` shared by several routes) are compiled once. */
   const compiled = new WeakMap<object, CorsPolicy>();
 
@@ -92,7 +81,7 @@ export function createRouteTable(fastify: FastifyInstance): RouteTable {
     }
   }
 
-  function lookup(method: string, url: string, constraints: Record<string, string>) {
+  function lookup(method: string, url: string, constraints: Record<string, unknown>) {
     try {
       return router.find(method as HTTPMethod, url, constraints);
     } catch {
@@ -131,7 +120,11 @@ export function createRouteTable(fastify: FastifyInstance): RouteTable {
       }
       // A preflight is decided by the route it asks about, not by the OPTIONS route it reached.
       const method = normalizeMethod(corsRequest.requestMethod as string);
-      const constraints = constraintsOf(request.headers);
+      // The constraints Fastify derives from a request's headers (none when absent).
+      const constraints = {
+        host: request.headers.host,
+        version: headerString(request.headers['accept-version']),
+      };
       const found = lookup(method, request.url, constraints);
       if (found !== null) return (found.store as { entry: RouteEntry }).entry;
       // A method Fastify cannot route (`patch` stays `patch`) has no route: the scope decides.
