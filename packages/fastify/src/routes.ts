@@ -81,15 +81,6 @@ export function createRouteTable(fastify: FastifyInstance): RouteTable {
     }
   }
 
-  function lookup(method: string, url: string, constraints: Record<string, unknown>) {
-    try {
-      return router.find(method as HTTPMethod, url, constraints);
-    } catch {
-      // A path the router cannot decode selects no route.
-      return null;
-    }
-  }
-
   return {
     add(route) {
       const url = route.url ?? route.path;
@@ -125,7 +116,8 @@ export function createRouteTable(fastify: FastifyInstance): RouteTable {
         host: request.headers.host,
         version: headerString(request.headers['accept-version']),
       };
-      const found = lookup(method, request.url, constraints);
+      // The same router as Fastify's, with its options, so it parses the URL as Fastify just did.
+      const found = router.find(method as HTTPMethod, request.url, constraints);
       if (found !== null) return (found.store as { entry: RouteEntry }).entry;
       // A method Fastify cannot route (`patch` stays `patch`) has no route: the scope decides.
       if (method !== method.toUpperCase()) return undefined;
