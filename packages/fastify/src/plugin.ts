@@ -29,7 +29,6 @@ import {
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
-  type PreflightFraming,
 } from '@cors/core';
 import { createRouteTable, type DeclaredRoute } from './routes.js';
 
@@ -170,24 +169,23 @@ function hasFastifyCors(fastify: FastifyInstance): boolean {
   return fastify.hasPlugin('@fastify/cors') || fastify.hasRequestDecorator('corsPreflightEnabled');
 }
 
-function fastifyCorsConflict(): CorsError {
-  return new CorsError(
-    'ERR_CORS_ALREADY_REGISTERED',
-    '@cors/fastify and @fastify/cors cannot both handle CORS in the same scope: both answer ' +
-      'preflights and both register an OPTIONS catch-all. Remove one of them.',
-  );
+function alreadyRegistered(message: string): CorsError {
+  return new CorsError('ERR_CORS_ALREADY_REGISTERED', message);
 }
+
+const FASTIFY_CORS_CONFLICT =
+  '@cors/fastify and @fastify/cors cannot both handle CORS in the same scope: both answer ' +
+  'preflights and both register an OPTIONS catch-all. Remove one of them.';
 
 function checkScope(fastify: FastifyInstance, options: FastifyCorsOptions): void {
   if (fastify.hasDecorator(kRegistered)) {
-    throw new CorsError(
-      'ERR_CORS_ALREADY_REGISTERED',
+    throw alreadyRegistered(
       '@cors/fastify is already registered in this scope or a parent scope: its hook would answer ' +
         'preflights first. Register it once per scope, and give routes their own policy with ' +
         '`config: { cors: ... }`.',
     );
   }
-  if (hasFastifyCors(fastify)) throw fastifyCorsConflict();
+  if (hasFastifyCors(fastify)) throw alreadyRegistered(FASTIFY_CORS_CONFLICT);
   if (typeof options === 'object' && 'prefix' in options) {
     throw new CorsAdapterError(
       ERR_CORS_ADAPTER_OPTIONS,
@@ -224,7 +222,7 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
       // @fastify/cors registers its catch-all from a callback plugin, where a throw (this one, or
       // Fastify's duplicated-route error) escapes as an uncaught exception. So its route is moved
       // out of the way and start-up fails in onReady with an error that says what is wrong.
-      conflict ??= fastifyCorsConflict();
+      conflict ??= alreadyRegistered(FASTIFY_CORS_CONFLICT);
       route.url = `/__cors-fastify-conflict${route.url}`;
       return;
     }
@@ -243,17 +241,16 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
 
   /** Sets the decision's headers, then answers a preflight or lets the request go on. */
   function respond(decision: CorsDecision, reply: FastifyReply, next: Next): void {
-    let framing: PreflightFraming | undefined;
     try {
       if (settings.onDecision !== undefined) settings.onDecision(decision, reply.request);
       // A route that sets Vary itself (`reply.header('Vary', ...)`) would replace the CORS tokens:
       // they are kept, and merged back when the head is written, 404s and errors included.
-      framing = writeCorsDecision(replyHeaders(reply), reply.raw, decision, false);
+      const framing = writeCorsDecision(replyHeaders(reply), reply.raw, decision, false);
+      if (framing === undefined) next();
+      else reply.code(framing.status).headers(framing.headers).send();
     } catch (error) {
-      return next(error as Error);
+      next(error as Error);
     }
-    if (framing === undefined) next();
-    else reply.code(framing.status).headers(framing.headers).send();
   }
 
   function handleCors(request: FastifyRequest, reply: FastifyReply, next: Next): void {
@@ -329,8 +326,8 @@ function setScopeNotFound(fastify: FastifyInstance): void {
  * - Preflights are answered in the hook (default `onRequest`), before body parsing, validation and
  *   authentication.
  *
- * Register it with `await` (or before the plugins that declare routes): routes declared at the same
- * level before the plugin ran are not seen by it.
+ * Register it before the plugins that declare routes (with or without `await`): routes declared
+ * in a plugin that loaded before it get none of its hooks, and their preflights are refused.
  *
  * @example
  * import Fastify from 'fastify';

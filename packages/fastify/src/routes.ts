@@ -54,10 +54,6 @@ export interface RouteTable {
 
 function noop(): void {}
 
-function describeRoute(method: string | string[], url: string): string {
-  return `${Array.isArray(method) ? method.join(',') : method} ${url}`;
-}
-
 export function createRouteTable(fastify: FastifyInstance): RouteTable {
   // The router options Fastify was given: Fastify 5 keeps them in `routerOptions`, or, given at
   // the top (deprecated), among its other options, which find-my-way ignores.
@@ -76,16 +72,15 @@ export function createRouteTable(fastify: FastifyInstance): RouteTable {
       return policy;
     } catch (error) {
       if (isCorsConfigError(error))
-        error.message = `Route ${describeRoute(method, url)}: config.cors: ${error.message}`;
+        error.message = `Route ${[method].flat().join(',')} ${url}: config.cors: ${error.message}`;
       throw error;
     }
   }
 
   return {
     add(route) {
-      const url = route.url ?? route.path;
       // Boxed: find-my-way stores a missing store as null.
-      const store = { entry: compile(route.config?.cors, route.method, url) };
+      const store = { entry: compile(route.config?.cors, route.method, route.url) };
       const constraints: Record<string, unknown> = {};
       for (const name of KNOWN_CONSTRAINTS)
         if (route.constraints?.[name] !== undefined) constraints[name] = route.constraints[name];
@@ -94,7 +89,7 @@ export function createRouteTable(fastify: FastifyInstance): RouteTable {
         route.routePath === '' &&
         route.prefix !== '' &&
         (route.prefixTrailingSlash ?? 'both') === 'both';
-      for (const path of withSlash ? [url, `${url}/`] : [url]) {
+      for (const path of withSlash ? [route.url, `${route.url}/`] : [route.url]) {
         try {
           router.on(route.method as HTTPMethod, path, { constraints }, noop, store);
         } catch {
@@ -127,7 +122,7 @@ export function createRouteTable(fastify: FastifyInstance): RouteTable {
       // its preflight with the scope's policy.
       throw new CorsError(
         'ERR_CORS_ROUTE_NOT_COMPILED',
-        `@cors/fastify: route ${describeRoute(method, request.url)} was declared where the plugin ` +
+        `@cors/fastify: route ${method} ${request.url} was declared where the plugin ` +
           'could not see it (in a plugin loaded before it), so its config.cors is unknown. ' +
           'Register corsPlugin before the plugins that declare routes.',
       );
