@@ -31,9 +31,12 @@ export {
 export type { CorsHeaderTarget, HeadersLike, PreflightFraming } from './response.js';
 export { keepVary } from './keep-vary.js';
 export type { WriteHeadTarget } from './keep-vary.js';
+export { writeCorsDecision } from './write-decision.js';
 export { corsDisabledDecision } from './disabled.js';
 export { isThenable, corsPolicySource, policyForRequest } from './adapter.js';
 export type { CorsPolicySource } from './adapter.js';
+export { readAdapterOptions } from './adapter-options.js';
+export type { AdapterOptionSpec, AdapterOptions } from './adapter-options.js';
 export { CorsError, CorsConfigError, isCorsConfigError } from './errors.js';
 export {
   CorsAdapterError,

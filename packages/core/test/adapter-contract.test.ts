@@ -18,6 +18,7 @@ import {
   mergedVary,
   policyForRequest,
   preflightFraming,
+  writeCorsDecision,
   writeCorsHeaders,
   type CorsDecision,
 } from '../src/index.js';
@@ -139,6 +140,41 @@ describe('writeCorsHeaders', () => {
     const strict = createCorsPolicy({ origin: ['https://admin.example.com'] });
     writeCorsHeaders(target, strict.decide({ method: 'GET', origin: APP }) as CorsDecision, true);
     expect(target.headers).toEqual({ vary: 'Origin' });
+  });
+});
+
+describe('writeCorsDecision', () => {
+  /** A response that records the Vary tokens kept past the route, and nothing else. */
+  function response(initial: Record<string, unknown> = {}) {
+    const target = store(initial);
+    return { ...target, writeHead: () => undefined };
+  }
+
+  it('writes the headers and keeps Vary past the route for a request that goes on', () => {
+    const res = response({ vary: 'Accept' });
+    const decision = policy.decide({ method: 'GET', origin: APP }) as CorsDecision;
+    expect(writeCorsDecision(res, res, decision, false)).toBeUndefined();
+    expect(res.headers).toEqual({ vary: 'Accept, Origin', 'access-control-allow-origin': APP });
+    // The route replaces Vary; writing the head puts the decision's tokens back.
+    res.setHeader('vary', 'Accept-Encoding');
+    res.writeHead();
+    expect(res.headers.vary).toBe('Accept-Encoding, Origin');
+  });
+
+  it('keeps nothing for a decision that varies on nothing', () => {
+    const res = response();
+    const writeHead = res.writeHead;
+    expect(writeCorsDecision(res, res, corsDisabledDecision({ method: 'GET' }), false)).toBe(
+      undefined,
+    );
+    expect([res.headers, res.writeHead]).toEqual([{}, writeHead]);
+  });
+
+  it('returns the framing of a preflight answer, to send now', () => {
+    const res = response({ 'access-control-allow-origin': APP });
+    const refused = corsDisabledDecision({ method: 'OPTIONS', origin: APP, requestMethod: 'PUT' });
+    expect(writeCorsDecision(res, res, refused, true)).toBe(preflightFraming(refused));
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
 

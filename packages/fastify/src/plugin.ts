@@ -3,9 +3,10 @@
  * back into reply headers, an OPTIONS catch-all so that preflights reach every path, and an
  * `onRoute` hook that compiles each route's `config.cors` once, at start-up.
  */
+import { subscribe } from 'node:diagnostics_channel';
 import type {
   FastifyInstance,
-  FastifyPluginCallback,
+  FastifyPluginAsync,
   FastifyReply,
   FastifyRequest,
   FastifySchema,
@@ -16,30 +17,20 @@ import {
   CorsAdapterError,
   CorsError,
   ERR_CORS_ADAPTER_OPTIONS,
-  checkDecisionListener,
   corsDisabledDecision,
-  corsPolicySource,
   corsRequestFromHeaderRecord,
-  corsRequestKind,
-  createCorsPolicy,
-  headerString,
-  isCorsConfigError,
-  isCorsPolicy,
   isThenable,
-  keepVary,
-  normalizeMethod,
   policyForRequest,
-  preflightFraming,
-  writeCorsHeaders,
+  readAdapterOptions,
+  writeCorsDecision,
+  type AdapterOptionSpec,
   type CorsDecision,
   type CorsHeaderTarget,
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
-  type CorsPolicySource,
-  type CorsRequest,
 } from '@cors/core';
-import { createRouteTable, type RouteEntry } from './routes.js';
+import { createRouteTable, type DeclaredRoute } from './routes.js';
 
 /**
  * The request hooks the plugin can decide in, earliest first. See the README's "Which hook".
@@ -139,147 +130,70 @@ export type FastifyCorsOptions =
 export type FastifyRouteCorsConfig = false | CorsOptions | CorsPolicy | FastifyCorsPolicySelector;
 
 const PLUGIN_NAME = '@cors/fastify';
-const HOOKS: readonly string[] = ['onRequest', 'preParsing', 'preValidation', 'preHandler'];
-const PLUGIN_OPTIONS: ReadonlySet<string> = new Set([
-  'hook',
-  'hideOptionsRoute',
-  'logLevel',
-  'onDecision',
-  'policy',
-  'notFound',
-]);
+/** The plugin's own options, checked by the core's `readAdapterOptions`. */
+const PLUGIN_OPTIONS = {
+  hook: ['onRequest', 'preParsing', 'preValidation', 'preHandler'],
+  hideOptionsRoute: 'boolean',
+  logLevel: 'string',
+  notFound: 'boolean',
+} as const satisfies Record<
+  Exclude<keyof FastifyCorsPluginOptions, 'onDecision'>,
+  AdapterOptionSpec
+>;
 
 /** Marks a scope that has the plugin; a symbol from the registry, so two copies see each other. */
 const kRegistered = Symbol.for('@cors/fastify.registered');
-/** Marks the plugin's own OPTIONS routes in their config. */
-const kCatchAll = Symbol.for('@cors/fastify.catchAll');
-/** A route's compiled `config.cors`, put into the route's config by `onRoute`. */
-const kRoutePolicy = Symbol.for('@cors/fastify.routePolicy');
 
-type RouteConfig = Record<string | symbol, unknown> | undefined;
-type Settings = Required<Omit<FastifyCorsPluginOptions, 'logLevel' | 'onDecision'>> &
-  Pick<FastifyCorsPluginOptions, 'logLevel' | 'onDecision'> & {
-    source: CorsPolicySource<FastifyRequest>;
-  };
+type Next = (error?: Error) => void;
 
-function optionError(option: string, message: string): CorsAdapterError {
-  return new CorsAdapterError(ERR_CORS_ADAPTER_OPTIONS, option, `@cors/fastify: ${message}`);
+/**
+ * Routes declared in a scope before the plugin loads there: with `app.register(corsPlugin, opts)`
+ * not awaited, then `app.get(...)`, Fastify declares the route at once and loads the plugin later,
+ * so the plugin's `onRoute` hook never sees it. Fastify announces every new instance on the
+ * `fastify.initialization` diagnostics channel (for tools that must see every route), so an
+ * `onRoute` hook added there keeps the routes of each scope until the plugin loads in it.
+ */
+const earlyRoutes = new WeakMap<FastifyInstance, DeclaredRoute[]>();
+subscribe('fastify.initialization', (message) => {
+  const { fastify } = message as { fastify: FastifyInstance };
+  fastify.addHook('onRoute', function keepEarlyRoute(route) {
+    if (this.hasDecorator(kRegistered)) return;
+    const kept = earlyRoutes.get(this) ?? [];
+    // A copy: Fastify goes on changing the URL of a prefix's `'/'` route after onRoute.
+    kept.push({ ...(route as DeclaredRoute) });
+    earlyRoutes.set(this, kept);
+  });
+});
+
+function hasFastifyCors(fastify: FastifyInstance): boolean {
+  return fastify.hasPlugin('@fastify/cors') || fastify.hasRequestDecorator('corsPreflightEnabled');
 }
 
-function describeRoute(method: string | string[], url: string): string {
-  return `${Array.isArray(method) ? method.join(',') : method} ${url}`;
+function alreadyRegistered(message: string): CorsError {
+  return new CorsError('ERR_CORS_ALREADY_REGISTERED', message);
 }
 
-function notCompiled(method: string | string[], url: string): CorsError {
-  return new CorsError(
-    'ERR_CORS_ROUTE_NOT_COMPILED',
-    `@cors/fastify: route ${describeRoute(method, url)} was declared before the plugin ran, so the ` +
-      'plugin cannot know its config.cors. Write `await fastify.register(corsPlugin, options)` ' +
-      'before declaring routes, or declare them in a plugin registered after it.',
-  );
-}
+const FASTIFY_CORS_CONFLICT =
+  '@cors/fastify and @fastify/cors cannot both handle CORS in the same scope: both answer ' +
+  'preflights and both register an OPTIONS catch-all. Remove one of them.';
 
-/** Compiles a route's `config.cors` once; equal option objects are compiled once in all. */
-function compileRouteCors(
-  cors: unknown,
-  method: string | string[],
-  url: string,
-  cache: WeakMap<object, CorsPolicy>,
-): RouteEntry {
-  if (cors === false) return false;
-  const source = corsPolicySource<FastifyRequest>(cors);
-  if (source !== undefined) return source;
-  const cached = typeof cors === 'object' && cors !== null ? cache.get(cors) : undefined;
-  if (cached !== undefined) return cached;
-  try {
-    const policy = createCorsPolicy(cors as CorsOptions);
-    cache.set(cors as object, policy);
-    return policy;
-  } catch (error) {
-    if (isCorsConfigError(error))
-      error.message = `Route ${describeRoute(method, url)}: config.cors: ${error.message}`;
-    throw error;
-  }
-}
-
-function readOptions(options: FastifyCorsOptions | undefined): Settings {
-  const defaults = { hook: 'onRequest', hideOptionsRoute: true, notFound: true } as const;
-  if (isCorsPolicy(options)) return { ...defaults, source: options };
-  if (typeof options !== 'object' || options === null) {
-    // Not options at all: the core's error says what they must look like.
-    createCorsPolicy(options as unknown as CorsOptions);
-  }
-  const all = options as unknown as Record<string, unknown>;
-  if ('prefix' in all) {
-    throw optionError(
-      'prefix',
-      '`prefix` has no effect on this plugin, which applies to the scope it is registered in. ' +
-        'Register it inside a scope instead: fastify.register(async (api) => { await api.register(corsPlugin, options); ... }, { prefix: "/api" }).',
-    );
-  }
-  const { hook = defaults.hook, hideOptionsRoute = true, notFound = true, logLevel } = all;
-  if (typeof hook !== 'string' || !HOOKS.includes(hook))
-    throw optionError(
-      'hook',
-      `\`hook\` must be one of ${HOOKS.map((h) => `'${h}'`).join(', ')}; got ${JSON.stringify(hook)}.`,
-    );
-  for (const [name, value] of [
-    ['hideOptionsRoute', hideOptionsRoute],
-    ['notFound', notFound],
-  ] as const) {
-    if (typeof value !== 'boolean') throw optionError(name, `\`${name}\` must be true or false.`);
-  }
-  if (logLevel !== undefined && typeof logLevel !== 'string')
-    throw optionError('logLevel', "`logLevel` must be a log level such as 'info' or 'silent'.");
-  checkDecisionListener(all.onDecision, PLUGIN_NAME);
-  const coreOptions: Record<string, unknown> = {};
-  for (const key of Object.keys(all)) if (!PLUGIN_OPTIONS.has(key)) coreOptions[key] = all[key];
-  let source: CorsPolicySource<FastifyRequest> | undefined;
-  if (all.policy === undefined) {
-    source = createCorsPolicy(coreOptions as unknown as CorsOptions);
-  } else {
-    source = corsPolicySource<FastifyRequest>(all.policy);
-    if (source === undefined)
-      throw optionError(
-        'policy',
-        '`policy` must be a policy made by createCorsPolicy(), or a function of the request returning one.',
-      );
-    if (Object.keys(coreOptions).length > 0)
-      throw optionError(
-        'policy',
-        `give either \`policy\` or the core's options, not both (found ${Object.keys(coreOptions).join(', ')}).`,
-      );
-  }
-  return {
-    source,
-    hook: hook as CorsHook,
-    hideOptionsRoute: hideOptionsRoute as boolean,
-    notFound: notFound as boolean,
-    logLevel: logLevel as LogLevel | undefined,
-    onDecision: all.onDecision as CorsDecisionListener | undefined,
-  };
-}
-
-function assertNotRegistered(fastify: FastifyInstance): void {
+function checkScope(fastify: FastifyInstance, options: FastifyCorsOptions): void {
   if (fastify.hasDecorator(kRegistered)) {
-    throw new CorsError(
-      'ERR_CORS_ALREADY_REGISTERED',
+    throw alreadyRegistered(
       '@cors/fastify is already registered in this scope or a parent scope: its hook would answer ' +
         'preflights first. Register it once per scope, and give routes their own policy with ' +
         '`config: { cors: ... }`.',
     );
   }
-  if (fastify.hasPlugin('@fastify/cors') || fastify.hasRequestDecorator('corsPreflightEnabled')) {
-    throw fastifyCorsConflict();
+  if (hasFastifyCors(fastify)) throw alreadyRegistered(FASTIFY_CORS_CONFLICT);
+  if (typeof options === 'object' && 'prefix' in options) {
+    throw new CorsAdapterError(
+      ERR_CORS_ADAPTER_OPTIONS,
+      'prefix',
+      '@cors/fastify: `prefix` has no effect on this plugin, which applies to the scope it is registered in. ' +
+        'Register it inside a scope instead: fastify.register(async (api) => { await api.register(corsPlugin, options); ... }, { prefix: "/api" }).',
+    );
   }
-}
-
-function fastifyCorsConflict(): CorsError {
-  return new CorsError(
-    'ERR_CORS_ALREADY_REGISTERED',
-    '@cors/fastify and @fastify/cors cannot both handle CORS in the same scope: both answer ' +
-      'preflights and both register an OPTIONS catch-all. Remove one of them.',
-  );
 }
 
 /** Fastify's reply, as the core's header writer sees it. */
@@ -291,217 +205,96 @@ function replyHeaders(reply: FastifyReply): CorsHeaderTarget {
   };
 }
 
-/** The constraints Fastify derives from a request's headers, for the preflight's route lookup. */
-function constraintsOf(headers: FastifyRequest['headers']): Record<string, string> {
-  const constraints: Record<string, string> = {};
-  if (headers.host !== undefined) constraints.host = headers.host;
-  const version = headerString(headers['accept-version']);
-  if (version !== undefined) constraints.version = version;
-  return constraints;
-}
-
-const plugin: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, done) => {
-  let settings: Settings;
-  try {
-    assertNotRegistered(fastify);
-    settings = readOptions(options);
-  } catch (error) {
-    done(error as Error);
-    return;
-  }
-  const { source: scopePolicy, hook, hideOptionsRoute, logLevel, onDecision } = settings;
+const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) => {
+  checkScope(fastify, options);
+  const { source, own } = readAdapterOptions<FastifyRequest>(PLUGIN_NAME, options, PLUGIN_OPTIONS);
+  const settings = own as FastifyCorsPluginOptions;
+  const { hook = 'onRequest', hideOptionsRoute = true, notFound = true, logLevel } = settings;
   fastify.decorate(kRegistered, true);
-
-  const routes = createRouteTable();
-  const compiled = new WeakMap<object, CorsPolicy>();
+  const routes = createRouteTable(fastify);
   // With `preHandler`, `reply.callNotFound()` runs the 404 context's preHandler hooks, this one
   // included, a second time for the same request.
   const decided = hook === 'preHandler' ? new WeakSet<FastifyRequest>() : null;
-
-  // Preflights reach every path: routes that declare only GET or POST, and unknown paths. A request
-  // that gets here was not answered by the hook (not a preflight, or `preflightContinue`), so it is
-  // handed to the 404 handler as if this route did not exist. An OPTIONS route the app declared
-  // earlier for the same pattern wins; the hook still answers preflights that reach it.
-  const prefix = fastify.prefix;
-  const catchAllOptions = {
-    // `hide` is read by @fastify/swagger; it is not a validation schema.
-    schema: { hide: hideOptionsRoute } as FastifySchema,
-    config: { [kCatchAll]: true },
-    ...(logLevel === undefined ? {} : { logLevel }),
-  };
-  // [path given to fastify.route, the route's URL]: at the root `*`; under a prefix, the prefix
-  // itself and everything below it (so `/api*` would be wrong: it also matches `/apix`).
-  const base = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
-  const catchAll: [path: string, url: string][] =
-    prefix === ''
-      ? [['*', '*']]
-      : [
-          ['/*', `${base}/*`],
-          ['/', prefix],
-        ];
-  const catchAllUrls = prefix === '' ? ['*', '/*'] : catchAll.map(([, url]) => url);
   let conflict: CorsError | undefined;
-  let moved = 0;
 
-  fastify.addHook('onRoute', function onRoute(routeOptions) {
-    const config = routeOptions.config as unknown as RouteConfig;
-    const { method, constraints } = routeOptions;
-    const url = routeOptions.url ?? routeOptions.path;
-    if (
-      config?.[kCatchAll] !== true &&
-      (Array.isArray(method) ? method : [method]).includes('OPTIONS') &&
-      url.endsWith('*') &&
-      (this.hasPlugin('@fastify/cors') || this.hasRequestDecorator('corsPreflightEnabled'))
-    ) {
+  fastify.addHook('onRoute', function onRoute(route) {
+    if (hasFastifyCors(this) && [route.method].flat().includes('OPTIONS')) {
       // @fastify/cors registers its catch-all from a callback plugin, where a throw (this one, or
       // Fastify's duplicated-route error) escapes as an uncaught exception. So its route is moved
       // out of the way and start-up fails in onReady with an error that says what is wrong.
-      conflict ??= fastifyCorsConflict();
-      if (catchAllUrls.includes(url)) routeOptions.url = `/__cors-fastify-conflict-${++moved}/*`;
+      conflict ??= alreadyRegistered(FASTIFY_CORS_CONFLICT);
+      route.url = `/__cors-fastify-conflict${route.url}`;
       return;
     }
-    let entry: RouteEntry;
-    if (config !== undefined && config.cors !== undefined) {
-      entry = compileRouteCors(config.cors, method, url, compiled);
-      routeOptions.config = { ...config, [kRoutePolicy]: entry } as typeof routeOptions.config;
-    }
-    const alsoWithTrailingSlash =
-      routeOptions.routePath === '' &&
-      routeOptions.prefix !== '' &&
-      (routeOptions.prefixTrailingSlash ?? 'both') === 'both';
-    routes.add({ method, url, constraints, entry }, alsoWithTrailingSlash);
+    routes.add(route as DeclaredRoute);
   });
+  for (const route of earlyRoutes.get(fastify) ?? []) routes.add(route);
+  earlyRoutes.delete(fastify);
+  fastify.addHook('onReady', (ready) => ready(conflict));
 
-  fastify.addHook('onReady', function buildRouteTable(ready) {
-    if (conflict !== undefined) {
-      ready(conflict);
-      return;
-    }
-    routes.build(fastify);
-    ready();
-  });
-
-  /** The policy of this request, `false` for a route with CORS off, or an error. */
-  function policyFor(request: FastifyRequest, corsRequest: CorsRequest): RouteEntry | CorsError {
-    if (corsRequestKind(corsRequest) === 'preflight') {
-      // A preflight is decided by the route it asks about, not by the OPTIONS route it reached.
-      const method = normalizeMethod(corsRequest.requestMethod as string);
-      const constraints = constraintsOf(request.headers);
-      const found = routes.find(method, request.url, constraints);
-      if (found !== null) return found.entry ?? scopePolicy;
-      // A method Fastify cannot route (`patch` stays `patch`) has no route: the scope decides.
-      if (method !== method.toUpperCase()) return scopePolicy;
-      // A route Fastify has but the plugin never saw may have a config.cors of its own: refuse
-      // rather than grant its preflight with the scope's policy.
-      const unseen = fastify.findRoute({ method: method as never, url: request.url, constraints });
-      return unseen === null ? scopePolicy : notCompiled(method, request.url);
-    }
-    const config = request.routeOptions.config as unknown as RouteConfig;
-    const entry = config?.[kRoutePolicy] as RouteEntry;
-    if (entry !== undefined) return entry;
-    if (config?.cors === undefined) return scopePolicy;
-    // onRoute never saw this route: refuse rather than apply the scope's policy to a route that
-    // asked for its own.
-    const { method, url } = request.routeOptions;
-    return notCompiled(method ?? request.method, url ?? request.url);
+  function decide(request: FastifyRequest): CorsDecision | Promise<CorsDecision> {
+    const corsRequest = corsRequestFromHeaderRecord(request.method, request.raw.headers);
+    const entry = routes.entryFor(request, corsRequest);
+    if (entry === false) return corsDisabledDecision(corsRequest);
+    return policyForRequest(entry ?? source, request).decide(corsRequest);
   }
 
-  /** Sets the decision's headers; true when the reply was ended (a preflight answered). */
-  function applyDecision(
-    decision: CorsDecision,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): boolean {
-    if (onDecision !== undefined) onDecision(decision, request);
-    writeCorsHeaders(replyHeaders(reply), decision, false);
-    if (!decision.end) {
-      // A route that sets Vary itself (`reply.header('Vary', ...)`) would replace the CORS tokens:
-      // they are merged back when the head is written, 404s and errors included.
-      if (decision.vary !== '') keepVary(reply.raw, decision.vary);
-      return false;
-    }
-    const { status, headers } = preflightFraming(decision);
-    reply.code(status).headers(headers).send();
-    return true;
-  }
-
-  function handleCors(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    done: (error?: Error) => void,
-  ): void {
-    if (decided !== null) {
-      if (decided.has(request)) {
-        done();
-        return;
-      }
-      decided.add(request);
-    }
-    let decision: CorsDecision | Promise<CorsDecision>;
+  /** Sets the decision's headers, then answers a preflight or lets the request go on. */
+  function respond(decision: CorsDecision, reply: FastifyReply, next: Next): void {
     try {
-      const raw = request.raw;
-      const corsRequest = corsRequestFromHeaderRecord(raw.method as string, raw.headers);
-      const entry = policyFor(request, corsRequest);
-      if (entry instanceof Error) throw entry;
-      decision =
-        entry === false
-          ? corsDisabledDecision(corsRequest)
-          : policyForRequest(entry as CorsPolicySource<FastifyRequest>, request).decide(
-              corsRequest,
-            );
-      if (!isThenable<CorsDecision>(decision)) {
-        if (!applyDecision(decision, request, reply)) done();
-        return;
-      }
+      if (settings.onDecision !== undefined) settings.onDecision(decision, reply.request);
+      // A route that sets Vary itself (`reply.header('Vary', ...)`) would replace the CORS tokens:
+      // they are kept, and merged back when the head is written, 404s and errors included.
+      const framing = writeCorsDecision(replyHeaders(reply), reply.raw, decision, false);
+      if (framing === undefined) next();
+      else reply.code(framing.status).headers(framing.headers).send();
     } catch (error) {
-      done(error as Error);
-      return;
+      next(error as Error);
     }
-    // An async `origin` or `credentials` function: its rejection goes to Fastify's error handler.
-    decision.then((resolved) => {
-      let ended: boolean;
-      try {
-        ended = applyDecision(resolved, request, reply);
-      } catch (error) {
-        done(error as Error);
-        return;
-      }
-      if (!ended) done();
-    }, done);
   }
 
-  if (hook === 'preParsing') {
-    fastify.addHook('preParsing', (request, reply, _payload, next) =>
-      handleCors(request, reply, next),
-    );
-  } else {
-    fastify.addHook(
-      hook,
-      (request: FastifyRequest, reply: FastifyReply, next: (error?: Error) => void) =>
-        handleCors(request, reply, next),
-    );
+  function handleCors(request: FastifyRequest, reply: FastifyReply, next: Next): void {
+    if (decided?.has(request) === true) return next();
+    decided?.add(request);
+    try {
+      const decision = decide(request);
+      // An async `origin` or `credentials` function: its rejection goes to Fastify's error handler.
+      if (isThenable<CorsDecision>(decision))
+        decision.then((resolved) => respond(resolved, reply, next), next);
+      else respond(decision, reply, next);
+    } catch (error) {
+      // Thrown while deciding: `respond` catches its own.
+      next(error as Error);
+    }
   }
 
-  try {
-    for (const [path, url] of catchAll) {
-      // find-my-way stores `*` as `/*`.
-      if (fastify.hasRoute({ method: 'OPTIONS', url: url === '*' ? '/*' : url })) continue;
-      fastify.route({
-        method: 'OPTIONS',
-        url: path,
-        prefixTrailingSlash: 'no-slash',
-        ...catchAllOptions,
-        handler: (_request, reply) => {
-          reply.callNotFound();
+  if (hook === 'preParsing')
+    fastify.addHook(hook, (request, reply, _payload, next) => handleCors(request, reply, next));
+  else fastify.addHook(hook, handleCors);
+
+  // Preflights reach every path: routes that declare only GET or POST, and unknown paths. A request
+  // that gets here was not answered by the hook (not a preflight, or `preflightContinue`), so it is
+  // handed to the 404 handler as if this route did not exist. At the root that is `*`; under a
+  // prefix, the prefix itself and everything below it (`/api*` would also match `/apix`).
+  for (const path of fastify.prefix === '' ? ['*'] : ['/*', '/']) {
+    try {
+      fastify.options(
+        path,
+        {
+          prefixTrailingSlash: 'no-slash',
+          // `hide` is read by @fastify/swagger; it is not a validation schema.
+          schema: { hide: hideOptionsRoute } as FastifySchema,
+          logLevel,
         },
-      });
+        (_request, reply) => reply.callNotFound(),
+      );
+    } catch (error) {
+      // An OPTIONS route the app declared earlier for the same pattern wins; the hook still
+      // answers the preflights that reach it.
+      if ((error as { code?: unknown }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
     }
-  } catch (error) {
-    done(error as Error);
-    return;
   }
-  if (prefix !== '' && settings.notFound) setScopeNotFound(fastify);
-  done();
+  if (fastify.prefix !== '' && notFound) setScopeNotFound(fastify);
 };
 
 /**
@@ -533,8 +326,8 @@ function setScopeNotFound(fastify: FastifyInstance): void {
  * - Preflights are answered in the hook (default `onRequest`), before body parsing, validation and
  *   authentication.
  *
- * Register it with `await` (or before the plugins that declare routes): routes declared at the same
- * level before the plugin ran are not seen by it.
+ * Register it before the plugins that declare routes (with or without `await`): routes declared
+ * in a plugin that loaded before it get none of its hooks, and their preflights are refused.
  *
  * @example
  * import Fastify from 'fastify';

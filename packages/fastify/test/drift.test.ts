@@ -145,11 +145,57 @@ describe('a requested method Fastify cannot route', () => {
 });
 
 describe('register without await', () => {
-  it("never grants a route's preflight with the scope's policy when the plugin did not see the route", async () => {
+  it('applies the config.cors of a route declared right after it, to the route and its preflights', async () => {
     const app = Fastify();
-    // Not awaited: Fastify declares the route below before the plugin runs.
+    // Not awaited: Fastify declares the routes below before the plugin loads.
     app.register(corsPlugin, { origin: [APP] });
     app.put('/admin', { config: { cors: { origin: [ADMIN] } } }, async () => 'admin');
+    app.get('/off', { config: { cors: false } }, async () => 'off');
+    app.get('/open', async () => 'open');
+    const base = await start(app);
+    const ask = (origin: string, path = '/admin', method = 'PUT') =>
+      send(base, 'OPTIONS', path, { origin, 'access-control-request-method': method });
+
+    const fromApp = await ask(APP);
+    expect([fromApp.status, cors(fromApp)]).toEqual([403, {}]);
+    const fromAdmin = await ask(ADMIN);
+    expect([fromAdmin.status, fromAdmin.headers['access-control-allow-origin']]).toEqual([
+      204,
+      ADMIN,
+    ]);
+    const put = await send(base, 'PUT', '/admin', { origin: ADMIN });
+    expect([put.status, put.body, put.headers['access-control-allow-origin']]).toEqual([
+      200,
+      'admin',
+      ADMIN,
+    ]);
+    const putFromApp = await send(base, 'PUT', '/admin', { origin: APP });
+    expect([putFromApp.status, cors(putFromApp)]).toEqual([200, {}]);
+
+    expect((await ask(APP, '/off', 'GET')).status).toBe(403);
+    const off = await send(base, 'GET', '/off', { origin: APP });
+    expect([off.body, cors(off)]).toEqual(['off', {}]);
+    expect((await ask(APP, '/open', 'GET')).status).toBe(204);
+    const open = await send(base, 'GET', '/open', { origin: APP });
+    expect(open.headers['access-control-allow-origin']).toBe(APP);
+  });
+
+  it('fails start-up for a route declared right after it whose config.cors is wrong', async () => {
+    const app = Fastify();
+    apps.push(app);
+    app.register(corsPlugin, { origin: [APP] });
+    app.get('/admin', { config: { cors: { origin: [`${ADMIN}/`] } } }, async () => 'admin');
+    await expect(app.ready()).rejects.toThrow(/Route GET \/admin: config\.cors:/);
+  });
+
+  it("never grants the preflight of a route declared in a plugin loaded before it with the scope's policy", async () => {
+    const app = Fastify();
+    // This plugin loads first: its route gets none of the CORS plugin's hooks, and its
+    // config.cors is unknown to it.
+    app.register(async (scope) => {
+      scope.put('/admin', { config: { cors: { origin: [ADMIN] } } }, async () => 'admin');
+    });
+    app.register(corsPlugin, { origin: [APP] });
     const base = await start(app);
     const preflight = await send(base, 'OPTIONS', '/admin', {
       origin: APP,
@@ -158,6 +204,7 @@ describe('register without await', () => {
     expect(preflight.status).toBe(500);
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     expect(JSON.parse(preflight.body).code).toBe('ERR_CORS_ROUTE_NOT_COMPILED');
+    expect(JSON.parse(preflight.body).message).toContain('Register corsPlugin before');
   });
 
   it('works for routes declared after the plugin loaded, awaited or in a later plugin', async () => {

@@ -13,14 +13,11 @@ import {
   checkDecisionListener,
   corsDisabledDecision,
   headerString,
-  corsPolicySource,
   corsRequestFromHeaderRecord,
-  createCorsPolicy,
+  readAdapterOptions,
   isThenable,
-  keepVary,
   policyForRequest,
-  preflightFraming,
-  writeCorsHeaders,
+  writeCorsDecision,
   type CorsDecision,
   type CorsHeaderTarget,
   type CorsOptions,
@@ -145,16 +142,11 @@ export function cors<Ctx extends CorsContext = CorsContext>(
   options: KoaCorsOptions<Ctx> | CorsPolicy | KoaCorsPolicySelector<Ctx>,
   adapterOptions?: KoaCorsAdapterOptions<Ctx>,
 ): CorsMiddleware<Ctx> {
-  let source = corsPolicySource<Ctx>(options);
-  let onDecision = adapterOptions?.onDecision;
-  if (source === undefined) {
-    // The core refuses unknown options, so this adapter's own option is taken out first.
-    const { onDecision: listener, ...coreOptions } = (options ?? {}) as KoaCorsOptions<Ctx>;
-    source = createCorsPolicy(coreOptions as CorsOptions);
-    onDecision = listener ?? onDecision;
-  }
+  // The core refuses unknown options, so this adapter's own option is taken out first.
+  const { source: policySource, own } = readAdapterOptions<Ctx>('@cors/koa', options);
+  const onDecision = (own.onDecision ?? adapterOptions?.onDecision) as
+    CorsDecisionListener<Ctx> | undefined;
   checkDecisionListener(onDecision, '@cors/koa');
-  const policySource = source;
 
   return decidingMiddleware<Ctx>(
     (ctx, request) => policyForRequest(policySource, ctx).decide(request),
@@ -221,22 +213,20 @@ function decidingMiddleware<Ctx extends CorsContext>(
     if (ctx.headerSent) return DONE;
     // A policy that ran earlier for this request (say app-wide, before a router's own): this
     // later, more specific decision replaces its CORS headers.
-    writeCorsHeaders(ctx.res, decision, second);
+    // A route that sets `Vary` itself (`ctx.set('Vary', 'Accept')`) would replace the CORS tokens;
+    // they are kept, and merged back when the head is written, error responses included.
+    const framing = writeCorsDecision(ctx.res, ctx.res, decision, second);
 
-    if (decision.end) {
+    if (framing !== undefined) {
       // An explicit null body, then the status: Koa then sends no status text as body. (A JSON type
       // set upstream would turn Koa 3's null body into `null`, so it goes first; and setting the
       // body after the status would turn a 403 into a 204.) Koa drops Content-Length on a 204.
-      const { status, headers } = preflightFraming(decision);
       ctx.remove('Content-Type');
       ctx.body = null;
-      ctx.status = status;
-      for (const name in headers) ctx.set(name, headers[name] as string);
+      ctx.status = framing.status;
+      for (const name in framing.headers) ctx.set(name, framing.headers[name] as string);
       return DONE;
     }
-    // A route that sets `Vary` itself (`ctx.set('Vary', 'Accept')`) would replace the CORS tokens;
-    // they are merged back when the head is written, error responses included.
-    if (decision.vary !== '') keepVary(ctx.res, decision.vary);
 
     // Koa waits for next()'s own promise: this middleware only listens to it, so that its work
     // after the route adds no step to the chain. Listeners run in the order they were added, so

@@ -4,11 +4,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import {
-  CorsAdapterError,
   ERR_CORS_ADAPTER_OPTIONS,
-  checkDecisionListener,
-  corsPolicySource,
-  createCorsPolicy,
+  readAdapterOptions,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
@@ -83,44 +80,11 @@ export interface CompiledCors {
  */
 export const ERR_CORS_NEST_OPTIONS = ERR_CORS_ADAPTER_OPTIONS;
 
-function optionError(where: string, option: string, message: string): CorsAdapterError {
-  return new CorsAdapterError(ERR_CORS_ADAPTER_OPTIONS, option, `${where}: ${message}`);
-}
-
 /**
  * Validates and compiles options once. A wrong option throws the core's `CorsConfigError`
  * (every problem listed), so a bad configuration stops the application at start-up.
  */
 export function compileCors(options: unknown, where: string): CompiledCors {
-  const source = corsPolicySource<IncomingMessage>(options);
-  if (source !== undefined) return { policy: source, onDecision: undefined };
-  if (typeof options !== 'object' || options === null)
-    throw optionError(
-      where,
-      'options',
-      'expected CORS options (with `origin`), a policy from createCorsPolicy(), or a function returning one.',
-    );
-  // Adapter-only options are taken out: the core refuses options it does not know.
-  const { onDecision, policy, ...coreOptions } = options as Record<string, unknown>;
-  checkDecisionListener(onDecision, where);
-  const listener = onDecision as CorsDecisionListener | undefined;
-  if (policy === undefined)
-    return {
-      policy: createCorsPolicy(coreOptions as unknown as CorsOptions),
-      onDecision: listener,
-    };
-  const given = corsPolicySource<IncomingMessage>(policy);
-  if (given === undefined)
-    throw optionError(
-      where,
-      'policy',
-      '`policy` must be a policy from createCorsPolicy(), or a function returning one.',
-    );
-  if (Object.keys(coreOptions).length > 0)
-    throw optionError(
-      where,
-      'policy',
-      `give either \`policy\` or the CORS options (${Object.keys(coreOptions).join(', ')}), not both.`,
-    );
-  return { policy: given, onDecision: listener };
+  const { source, own } = readAdapterOptions<IncomingMessage>(where, options);
+  return { policy: source, onDecision: own.onDecision as CorsDecisionListener | undefined };
 }

@@ -15,12 +15,10 @@ import {
   corsDisabledDecision,
   corsPolicySource,
   corsRequestFromHeaderRecord,
-  createCorsPolicy,
+  readAdapterOptions,
   isThenable,
-  keepVary,
   policyForRequest,
-  preflightFraming,
-  writeCorsHeaders,
+  writeCorsDecision,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
@@ -112,16 +110,11 @@ export function cors(
   options: NodeCorsOptions | CorsPolicy | NodeCorsPolicySelector,
   adapterOptions?: NodeCorsAdapterOptions,
 ): CorsMiddleware {
-  let source = corsPolicySource<IncomingMessage>(options);
-  let onDecision = adapterOptions?.onDecision;
-  if (source === undefined) {
-    // The core refuses unknown options, so this adapter's own option is taken out first.
-    const { onDecision: listener, ...coreOptions } = (options ?? {}) as NodeCorsOptions;
-    source = createCorsPolicy(coreOptions as CorsOptions);
-    onDecision = listener ?? onDecision;
-  }
+  // The core refuses unknown options, so this adapter's own option is taken out first.
+  const { source: policySource, own } = readAdapterOptions<IncomingMessage>('@cors/node', options);
+  const onDecision = (own.onDecision ?? adapterOptions?.onDecision) as
+    CorsDecisionListener | undefined;
   checkDecisionListener(onDecision, '@cors/node');
-  const policySource = source;
 
   return function corsMiddleware(req, res, next) {
     let handled: boolean | Promise<boolean>;
@@ -240,14 +233,10 @@ export function applyCorsDecision(
   // A policy that ran earlier for this request (say app-wide, before a router's own): this later,
   // more specific decision replaces its CORS headers. A mark on the response says so.
   const marks = res as unknown as Record<symbol, unknown>;
-  writeCorsHeaders(res, decision, marks[DECIDED] === true);
+  const framing = writeCorsDecision(res, res, decision, marks[DECIDED] === true);
   marks[DECIDED] = true;
-  if (!decision.end) {
-    if (decision.vary !== '') keepVary(res, decision.vary);
-    return false;
-  }
-  const { status, headers } = preflightFraming(decision);
-  res.writeHead(status, headers).end();
+  if (framing === undefined) return false;
+  res.writeHead(framing.status, framing.headers).end();
   return true;
 }
 
