@@ -15,13 +15,12 @@ import {
   ERR_CORS_ADAPTER_OPTIONS,
   applyCorsHeaders,
   checkDecisionListener,
-  corsPolicySource,
   corsRequestFromHeaders,
   corsRequestKind,
-  createCorsPolicy,
   isCorsPolicy,
   isThenable,
   policyForRequest,
+  readAdapterOptions,
   preflightFraming,
   type CorsDecision,
   type CorsOptions,
@@ -278,16 +277,9 @@ function configure(
   options: FetchCorsOptions | CorsPolicy | CorsPolicySelector<Request>,
   adapterOptions: FetchCorsAdapterOptions | undefined,
 ): { select: (request: Request) => CorsPolicy; onDecision: CorsDecisionListener | undefined } {
-  let source = corsPolicySource<Request>(options);
-  let onDecision = adapterOptions?.onDecision;
-  if (source === undefined) {
-    // The core refuses unknown options, so this package's own option is taken out first.
-    const { onDecision: own, ...coreOptions } = (options ?? {}) as FetchCorsOptions;
-    source = createCorsPolicy(coreOptions as CorsOptions);
-    onDecision = own ?? onDecision;
-  }
-  const from = source;
-  return { select: (request) => policyForRequest(from, request), onDecision: listener(onDecision) };
+  const { source, own } = readAdapterOptions<Request>('@cors/fetch', options);
+  const onDecision = listener(own.onDecision ?? adapterOptions?.onDecision);
+  return { select: (request) => policyForRequest(source, request), onDecision };
 }
 
 function listener(onDecision: unknown): CorsDecisionListener | undefined {

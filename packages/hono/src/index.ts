@@ -12,12 +12,11 @@ import type { Context, Env, MiddlewareHandler } from 'hono';
 import {
   ERR_CORS_ADAPTER_OPTIONS,
   checkDecisionListener,
-  corsPolicySource,
-  createCorsPolicy,
   corsRequestFromHeaders,
   corsRequestKind,
   isThenable,
   policyForRequest,
+  readAdapterOptions,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
@@ -155,15 +154,9 @@ function configure<E extends Env>(
   options: HonoCorsOptions<E> | CorsPolicy | CorsPolicySelector<Context<E>>,
   adapterOptions: HonoCorsAdapterOptions<E> | undefined,
 ): { select: (c: Context<E>) => CorsPolicy; onDecision: CorsDecisionListener<E> | undefined } {
-  let source = corsPolicySource<Context<E>>(options);
-  let onDecision = adapterOptions?.onDecision;
-  if (source === undefined) {
-    // The core refuses unknown options, so this package's own option is taken out first.
-    const { onDecision: own, ...coreOptions } = (options ?? {}) as HonoCorsOptions<E>;
-    source = createCorsPolicy(coreOptions as CorsOptions);
-    onDecision = own ?? onDecision;
-  }
-  const from = source;
+  const { source, own } = readAdapterOptions<Context<E>>('@cors/hono', options);
+  const onDecision = (own.onDecision ?? adapterOptions?.onDecision) as
+    CorsDecisionListener<E> | undefined;
   checkDecisionListener(onDecision, '@cors/hono');
-  return { select: (c) => policyForRequest(from, c), onDecision };
+  return { select: (c) => policyForRequest(source, c), onDecision };
 }
