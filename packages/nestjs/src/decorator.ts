@@ -3,7 +3,6 @@
  * is applied (when the class is defined), so a bad option fails at import time, and requests only
  * look the compiled policy up.
  */
-import { SetMetadata } from '@nestjs/common';
 import { compileCors, type CompiledCors, type CorsRouteOptions } from './options.js';
 
 /** The metadata key under which `@Cors()` stores its compiled policy. */
@@ -47,5 +46,21 @@ export function Cors(options: CorsRouteOptions): ClassDecorator & MethodDecorato
       kind: 'policy',
       cors: Object.freeze(compileCors(options, '@Cors()')),
     });
-  return SetMetadata(CORS_METADATA, metadata);
+  // Where Nest's `SetMetadata` puts it: on the method, or on the controller class.
+  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (descriptor !== undefined) {
+      Reflect.defineMetadata(CORS_METADATA, metadata, descriptor.value as object);
+      return;
+    }
+    Reflect.defineMetadata(CORS_METADATA, metadata, target);
+    // Nest registers for each route a function carrying its method's metadata, not its
+    // controller's: the controller's policy goes to each method that has none of its own (method
+    // decorators run first). An inherited method keeps the policy of the class declaring it.
+    const prototype = (target as { prototype: object }).prototype;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const method: unknown = Object.getOwnPropertyDescriptor(prototype, name)?.value;
+      if (typeof method === 'function' && !Reflect.hasOwnMetadata(CORS_METADATA, method))
+        Reflect.defineMetadata(CORS_METADATA, metadata, method);
+    }
+  };
 }

@@ -25,4 +25,3 @@ export type {
   CorsPrebuiltPolicyOptions,
   CorsRouteOptions,
 } from './options.js';
-export { ERR_CORS_NEST_ROUTE } from './route-table.js';

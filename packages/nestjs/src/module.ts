@@ -1,7 +1,8 @@
 /**
- * `CorsModule`: compiles the policy when the module's options resolve, then, once the routes are
- * known (`onModuleInit`), builds the route table and installs one step in front of everything else
- * the application runs (body parsers, Nest middleware, routing, guards, 404s, error handlers).
+ * `CorsModule`: compiles the policy when the module's options resolve, then, before Nest registers
+ * the routes (`configure`, which Nest runs before it does), installs one step in front of
+ * everything else the application runs (body parsers, Nest middleware, routing, guards, 404s,
+ * error handlers), and on Fastify starts watching the routes Nest registers (see routes.ts).
  *
  * Where the step goes: both of Nest's HTTP adapters run a request hook (`setOnRequestHook`) first
  * of all, on Express as the first layer of the app and on Fastify as its first `onRequest` hook.
@@ -12,16 +13,21 @@
 import {
   ConfigurableModuleBuilder,
   Inject,
-  Injectable,
   Module,
+  type NestModule,
   type OnModuleInit,
 } from '@nestjs/common';
-import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CorsError } from '@cors/core';
-import { createCorsStep, type CorsStep } from './handle.js';
+import { CorsError, isThenable } from '@cors/core';
+import { createCorsStep } from './handle.js';
 import { compileCors, type CompiledCors, type CorsModuleOptions } from './options.js';
-import { buildRouteTable, type RoutingAdapter } from './route-table.js';
+import {
+  expressRoute,
+  fastifyRoutes,
+  preflightMethod,
+  type FastifyRouteOptions,
+} from './routes.js';
 
 /** Code of the error thrown when Nest's own CORS (`enableCors`, `cors: true`) is on as well. */
 export const ERR_CORS_NEST_ENABLE_CORS = 'ERR_CORS_NEST_ENABLE_CORS';
@@ -53,25 +59,34 @@ export type CorsModuleForRootOptions = typeof _OPTIONS_TYPE;
 /** The type of `CorsModule.forRootAsync()`'s argument. */
 export type CorsModuleForRootAsyncOptions = typeof _ASYNC_OPTIONS_TYPE;
 
-interface NestAdapter extends RoutingAdapter {
+type NextFunction = (error?: unknown) => void;
+type RequestHook = (...args: never[]) => void;
+
+interface NestAdapter {
+  getType(): string;
+  getInstance(): unknown;
   enableCors?(...args: unknown[]): unknown;
-  setOnRequestHook?(hook: (...args: never[]) => unknown): void;
+  setOnRequestHook?(hook: RequestHook): void;
+  /** The hook someone set before us (Nest's own field), run after ours. */
+  onRequestHook?: RequestHook;
 }
 
-type NextFunction = (error?: unknown) => void;
-type ExpressHook = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
-interface FastifyRequestLike {
-  raw: IncomingMessage;
+interface FastifyInstanceLike {
+  addHook(name: 'onReady', hook: (this: FastifyInstanceLike) => Promise<void>): void;
+  hasRequestDecorator(name: string): boolean;
+  addConstraintStrategy(strategy: object): void;
+  route(options: object): unknown;
 }
+
+interface FastifyRequestLike {
+  readonly raw: IncomingMessage;
+  readonly routeOptions: FastifyRouteOptions;
+}
+
 interface FastifyReplyLike {
-  raw: ServerResponse;
+  readonly raw: ServerResponse;
   hijack(): unknown;
 }
-type FastifyHook = (
-  request: FastifyRequestLike,
-  reply: FastifyReplyLike,
-  done: NextFunction,
-) => void;
 
 const installed = new WeakSet<object>();
 const guarded = new WeakSet<object>();
@@ -95,129 +110,70 @@ function guardEnableCors(adapter: NestAdapter): void {
   };
 }
 
-/** Nest's CORS turned on before the guard was in place (e.g. with @nestjs/testing). */
-function hasNestCors(adapter: NestAdapter): boolean {
-  const instance = adapter.getInstance() as {
-    router?: { stack?: { handle?: { name?: string } }[] };
-    hasRequestDecorator?(name: string): boolean;
-  };
-  if (adapter.getType() === 'fastify')
-    return instance.hasRequestDecorator?.('corsPreflightEnabled') === true;
+/** Nest's CORS turned on before the guard was in place (e.g. with @nestjs/testing), on Express. */
+function hasExpressCors(app: unknown): boolean {
+  const { stack } = (app as { router: { stack: readonly { handle?: { name?: string } }[] } })
+    .router;
   // `enableCors` is `app.use(cors(options))`; the `cors` package names its middleware.
-  return instance.router?.stack?.some((layer) => layer?.handle?.name === 'corsMiddleware') === true;
+  return stack.some((layer) => layer.handle?.name === 'corsMiddleware');
 }
 
-function installExpress(adapter: NestAdapter, step: CorsStep): void {
-  const previous = (adapter as { onRequestHook?: ExpressHook }).onRequestHook;
-  const proceed: ExpressHook = previous ?? ((_req, _res, next) => next());
-  const hook: ExpressHook = (req, res, next) => {
-    let ended: boolean | Promise<boolean>;
-    try {
-      ended = step(req, res);
-    } catch (error) {
-      next(error);
-      return;
-    }
-    if (ended === true) return;
-    if (ended === false) {
-      proceed(req, res, next);
-      return;
-    }
-    ended.then((done) => {
-      if (!done) proceed(req, res, next);
-    }, next);
-  };
-  (adapter.setOnRequestHook as (hook: ExpressHook) => void).call(adapter, hook);
+interface Outcome {
+  /** The request goes on. */
+  proceed(): void;
+  /** The step ended the response. */
+  end(): void;
+  /** The step failed (an `origin` function threw, say): to the framework's error handling. */
+  fail: NextFunction;
 }
 
-function installFastify(adapter: NestAdapter, step: CorsStep): void {
-  const previous = (adapter as { onRequestHook?: FastifyHook }).onRequestHook;
-  const proceed: FastifyHook = previous ?? ((_request, _reply, done) => done());
-  const instance = adapter.getInstance() as {
-    addHook(
-      name: 'onReady',
-      hook: (this: { hasRequestDecorator(name: string): boolean }) => Promise<void>,
-    ): void;
-  };
+/** Runs the step and goes on, stops or fails according to what it decided. */
+function settle(decide: () => boolean | Promise<boolean>, outcome: Outcome): void {
+  let ended: boolean | Promise<boolean>;
+  try {
+    ended = decide();
+  } catch (error) {
+    outcome.fail(error);
+    return;
+  }
+  const after = (done: boolean) => (done ? outcome.end() : outcome.proceed());
+  if (isThenable<boolean>(ended)) ended.then(after, outcome.fail);
+  else after(ended);
+}
+
+function noop(): void {}
+
+/** Installs the step; on Fastify, returns what adds the preflight routes once routes are known. */
+function install(adapter: NestAdapter, moduleCors: CompiledCors): (() => void) | undefined {
+  const step = createCorsStep(moduleCors);
+  const previous = adapter.onRequestHook as ((...args: unknown[]) => void) | undefined;
+  const setHook = (adapter.setOnRequestHook as (hook: RequestHook) => void).bind(adapter);
+  if (adapter.getType() === 'express') {
+    const app = adapter.getInstance();
+    if (hasExpressCors(app)) throw nestCorsError();
+    setHook((req: IncomingMessage, res: ServerResponse, next: NextFunction) => {
+      const method = preflightMethod(req) ?? req.method ?? '';
+      const route = expressRoute(app, method, req.url ?? '/');
+      const proceed = previous ? () => previous(req, res, next) : () => next();
+      settle(() => step(req, res, route), { proceed, end: noop, fail: next });
+    });
+    return undefined;
+  }
+  const fastify = adapter.getInstance() as FastifyInstanceLike;
   // `app.enableCors()` registers @fastify/cors, which only loads when Fastify gets ready.
-  instance.addHook('onReady', async function () {
+  fastify.addHook('onReady', async function () {
     if (this.hasRequestDecorator('corsPreflightEnabled')) throw nestCorsError();
   });
-  const hook: FastifyHook = (request, reply, done) => {
-    let ended: boolean | Promise<boolean>;
-    try {
-      ended = step(request.raw, reply.raw);
-    } catch (error) {
-      done(error);
-      return;
-    }
-    if (ended === true) {
-      // The raw response is ended: Fastify must not send its own.
-      reply.hijack();
-      return;
-    }
-    if (ended === false) {
-      proceed(request, reply, done);
-      return;
-    }
-    ended.then((end) => {
-      if (end) reply.hijack();
-      else proceed(request, reply, done);
-    }, done);
-  };
-  (adapter.setOnRequestHook as (hook: FastifyHook) => void).call(adapter, hook);
-}
-
-/** Installs CORS on the application's HTTP adapter; provided by {@link CorsModule}. */
-@Injectable()
-export class CorsInstaller implements OnModuleInit {
-  constructor(
-    @Inject(CORS_MODULE_POLICY) private readonly moduleCors: CompiledCors,
-    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
-    @Inject(ModulesContainer) private readonly modules: ModulesContainer,
-    @Inject(ApplicationConfig) private readonly config: ApplicationConfig,
-  ) {
-    // With NestFactory.create the adapter exists already: `cors: true` and `app.enableCors()`
-    // then fail where they are called.
-    const adapter = adapterHost.httpAdapter as unknown as NestAdapter | undefined;
-    if (adapter !== undefined && adapter !== null) guardEnableCors(adapter);
-  }
-
-  /** Runs after Nest registered the routes and before the server listens. */
-  onModuleInit(): void {
-    const adapter = this.adapterHost.httpAdapter as unknown as NestAdapter | undefined;
-    // An application context without HTTP (a worker, a CLI) has nothing to do.
-    if (adapter === undefined || adapter === null) return;
-    const type = adapter.getType();
-    if (
-      (type !== 'express' && type !== 'fastify') ||
-      typeof adapter.setOnRequestHook !== 'function'
-    ) {
-      throw new CorsError(
-        ERR_CORS_NEST_PLATFORM,
-        `CorsModule supports @nestjs/platform-express and @nestjs/platform-fastify; this application runs on "${type}".`,
-      );
-    }
-    if (installed.has(adapter)) {
-      throw new CorsError(
-        ERR_CORS_NEST_DUPLICATE,
-        'CorsModule.forRoot()/forRootAsync() is imported more than once in this application; import it once ' +
-          '(in the root module, with isGlobal if needed) and use @Cors() for per-route policies.',
-      );
-    }
-    if (hasNestCors(adapter)) throw nestCorsError();
-    guardEnableCors(adapter);
-    installed.add(adapter);
-    const table = buildRouteTable({
-      modules: this.modules,
-      config: this.config,
-      adapter,
-      moduleCors: this.moduleCors,
-    });
-    const step = createCorsStep(this.moduleCors, table);
-    if (type === 'express') installExpress(adapter, step);
-    else installFastify(adapter, step);
-  }
+  const routes = fastifyRoutes(adapter as unknown as Record<string, unknown>, fastify);
+  setHook((request: FastifyRequestLike, reply: FastifyReplyLike, done: NextFunction) => {
+    const method = preflightMethod(request.raw) ?? request.raw.method ?? '';
+    const route = routes.routeCors(method, request.routeOptions);
+    const proceed = previous ? () => previous(request, reply, done) : () => done();
+    // The raw response is ended: Fastify must not send its own.
+    const end = () => reply.hijack();
+    settle(() => step(request.raw, reply.raw, route), { proceed, end, fail: done });
+  });
+  return routes.routePreflights;
 }
 
 /**
@@ -257,8 +213,50 @@ export class CorsInstaller implements OnModuleInit {
         Object.freeze(compileCors(options, 'CorsModule.forRoot()')),
       inject: [MODULE_OPTIONS_TOKEN],
     },
-    CorsInstaller,
   ],
   exports: [CORS_MODULE_POLICY],
 })
-export class CorsModule extends ConfigurableModuleClass {}
+export class CorsModule extends ConfigurableModuleClass implements NestModule, OnModuleInit {
+  private routePreflights: (() => void) | undefined;
+
+  constructor(
+    @Inject(CORS_MODULE_POLICY) private readonly moduleCors: CompiledCors,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+  ) {
+    super();
+    // With NestFactory.create the adapter exists already: `cors: true` and `app.enableCors()`
+    // then fail where they are called.
+    const adapter = adapterHost.httpAdapter as unknown as NestAdapter | undefined;
+    if (adapter !== undefined && adapter !== null) guardEnableCors(adapter);
+  }
+
+  /** Runs in HTTP applications only, before Nest registers the routes. */
+  configure(): void {
+    const adapter = this.adapterHost.httpAdapter as unknown as NestAdapter;
+    const type = adapter.getType();
+    if (
+      (type !== 'express' && type !== 'fastify') ||
+      typeof adapter.setOnRequestHook !== 'function'
+    ) {
+      throw new CorsError(
+        ERR_CORS_NEST_PLATFORM,
+        `CorsModule supports @nestjs/platform-express and @nestjs/platform-fastify; this application runs on "${type}".`,
+      );
+    }
+    if (installed.has(adapter)) {
+      throw new CorsError(
+        ERR_CORS_NEST_DUPLICATE,
+        'CorsModule.forRoot()/forRootAsync() is imported more than once in this application; import it once ' +
+          '(in the root module, with isGlobal if needed) and use @Cors() for per-route policies.',
+      );
+    }
+    guardEnableCors(adapter);
+    installed.add(adapter);
+    this.routePreflights = install(adapter, this.moduleCors);
+  }
+
+  /** Runs once Nest has registered the routes, before the server listens. */
+  onModuleInit(): void {
+    this.routePreflights?.();
+  }
+}
