@@ -34,6 +34,8 @@ export type { WriteHeadTarget } from './keep-vary.js';
 export { corsDisabledDecision } from './disabled.js';
 export { isThenable, corsPolicySource, policyForRequest } from './adapter.js';
 export type { CorsPolicySource } from './adapter.js';
+export { compileCorsAdapterOptions } from './adapter-options.js';
+export type { CorsAdapterPolicy } from './adapter-options.js';
 export { CorsError, CorsConfigError, isCorsConfigError } from './errors.js';
 export {
   CorsAdapterError,

@@ -9,7 +9,9 @@ import {
   ERR_CORS_ADAPTER_OPTIONS,
   ERR_CORS_SELECTOR_RESULT,
   checkDecisionListener,
+  compileCorsAdapterOptions,
   corsDisabledDecision,
+  isCorsPolicy,
   corsPolicySource,
   createCorsPolicy,
   headerString,
@@ -256,4 +258,52 @@ describe('CorsAdapterError', () => {
     );
     expect(() => checkDecisionListener(null, '@cors/x')).toThrow(/got null/);
   });
+});
+
+describe('compileCorsAdapterOptions', () => {
+  const listener = () => undefined;
+  const where = 'SomeAdapter()';
+
+  it('takes a policy or a selector as it is, with no listener', () => {
+    const selector = () => policy;
+    expect(compileCorsAdapterOptions(policy, where)).toEqual({ policy, onDecision: undefined });
+    expect(compileCorsAdapterOptions(selector, where)).toEqual({
+      policy: selector,
+      onDecision: undefined,
+    });
+  });
+
+  it('compiles the core options once the listener is taken out (the core refuses unknown options)', () => {
+    const compiled = compileCorsAdapterOptions({ origin: [APP], onDecision: listener }, where);
+    expect(isCorsPolicy(compiled.policy)).toBe(true);
+    expect(compiled.onDecision).toBe(listener);
+  });
+
+  it('takes { policy, onDecision }', () => {
+    expect(compileCorsAdapterOptions({ policy, onDecision: listener }, where)).toEqual({
+      policy,
+      onDecision: listener,
+    });
+  });
+
+  const refusals: [string, unknown, string][] = [
+    ['something that is not options', 42, 'options'],
+    ['null', null, 'options'],
+    ['a listener that is not a function', { origin: [APP], onDecision: 'log' }, 'onDecision'],
+    ['a `policy` that is not a policy', { policy: { origin: [APP] } }, 'policy'],
+    ['a `policy` next to core options', { policy, origin: [APP] }, 'policy'],
+  ];
+  for (const [name, options, option] of refusals) {
+    it(`refuses ${name}, naming the option to fix`, () => {
+      let thrown: unknown;
+      try {
+        compileCorsAdapterOptions(options, where);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(CorsAdapterError);
+      expect(thrown).toMatchObject({ code: ERR_CORS_ADAPTER_OPTIONS, option });
+      expect((thrown as Error).message).toMatch(/^SomeAdapter\(\)/);
+    });
+  }
 });
