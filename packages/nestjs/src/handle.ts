@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { corsDisabledDecision, corsRequestFromHeaderRecord } from '@cors/core';
-import { applyCorsDecision, handleCors, type NodeCorsAdapterOptions } from '@cors/node';
+import { applyCorsDecision, handleCors } from '@cors/node';
 import type { CompiledCors } from './options.js';
 import type { RouteCors } from './routes.js';
 
@@ -19,21 +19,15 @@ export type CorsStep = (
 
 /** Builds the per-request step for an application. */
 export function createCorsStep(moduleCors: CompiledCors): CorsStep {
-  const moduleOptions = { onDecision: moduleCors.onDecision };
-  // A route's own policy tells its own `onDecision`, else the module's.
-  const routeOptions = new WeakMap<CompiledCors, NodeCorsAdapterOptions>();
   return (req, res, route) => {
     if (route === undefined || route.kind === 'module')
-      return handleCors(req, res, moduleCors.policy, moduleOptions);
+      return handleCors(req, res, moduleCors.policy, moduleCors);
     if (route.kind === 'disabled') {
       const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
       return applyCorsDecision(req, res, corsDisabledDecision(request), moduleCors.onDecision);
     }
-    let options = routeOptions.get(route.cors);
-    if (options === undefined) {
-      options = { onDecision: route.cors.onDecision ?? moduleCors.onDecision };
-      routeOptions.set(route.cors, options);
-    }
-    return handleCors(req, res, route.cors.policy, options);
+    // A route's own policy tells its own `onDecision`, else the module's.
+    const listener = route.cors.onDecision === undefined ? moduleCors : route.cors;
+    return handleCors(req, res, route.cors.policy, listener);
   };
 }

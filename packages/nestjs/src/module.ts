@@ -12,6 +12,7 @@
  */
 import {
   ConfigurableModuleBuilder,
+  type ConfigurableModuleAsyncOptions,
   Inject,
   Module,
   type NestModule,
@@ -39,25 +40,28 @@ export const ERR_CORS_NEST_DUPLICATE = 'ERR_CORS_NEST_DUPLICATE';
 /** The injection token of the compiled module policy. */
 export const CORS_MODULE_POLICY = Symbol.for('@cors/nestjs:module-policy');
 
-const {
-  ConfigurableModuleClass,
-  MODULE_OPTIONS_TOKEN,
-  OPTIONS_TYPE: _OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: _ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<CorsModuleOptions>({ moduleName: 'Cors' })
-  .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: false }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal,
-  }))
-  .build();
+/** What `forRoot` and `forRootAsync` take besides the options. */
+interface CorsModuleExtras {
+  /** Makes the module's exports (`CORS_MODULE_POLICY`) injectable everywhere. @default false */
+  isGlobal?: boolean;
+}
+
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
+  new ConfigurableModuleBuilder<CorsModuleOptions>({ moduleName: 'Cors' })
+    .setClassMethodName('forRoot')
+    .setExtras<CorsModuleExtras>({ isGlobal: false }, (definition, extras) => ({
+      ...definition,
+      global: extras.isGlobal,
+    }))
+    .build();
 
 /** The injection token of the options given to `forRoot` / produced by `forRootAsync`. */
 export const CORS_MODULE_OPTIONS: string | symbol = MODULE_OPTIONS_TOKEN;
 /** The type of `CorsModule.forRoot()`'s argument. */
-export type CorsModuleForRootOptions = typeof _OPTIONS_TYPE;
+export type CorsModuleForRootOptions = CorsModuleOptions & CorsModuleExtras;
 /** The type of `CorsModule.forRootAsync()`'s argument. */
-export type CorsModuleForRootAsyncOptions = typeof _ASYNC_OPTIONS_TYPE;
+export type CorsModuleForRootAsyncOptions = ConfigurableModuleAsyncOptions<CorsModuleOptions> &
+  CorsModuleExtras;
 
 type NextFunction = (error?: unknown) => void;
 type RequestHook = (...args: never[]) => void;
@@ -89,7 +93,6 @@ interface FastifyReplyLike {
 }
 
 const installed = new WeakSet<object>();
-const guarded = new WeakSet<object>();
 
 function nestCorsError(): CorsError {
   return new CorsError(
@@ -103,8 +106,6 @@ function nestCorsError(): CorsError {
 
 /** From now on, `app.enableCors()` (and `cors: true`, which calls it) throws. */
 function guardEnableCors(adapter: NestAdapter): void {
-  if (guarded.has(adapter)) return;
-  guarded.add(adapter);
   adapter.enableCors = () => {
     throw nestCorsError();
   };

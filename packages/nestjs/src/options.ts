@@ -4,16 +4,13 @@
  */
 import type { IncomingMessage } from 'node:http';
 import {
-  CorsAdapterError,
   ERR_CORS_ADAPTER_OPTIONS,
-  checkDecisionListener,
-  corsPolicySource,
-  createCorsPolicy,
+  compileCorsAdapterOptions,
+  type CorsAdapterPolicy,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
-  type CorsPolicySource,
 } from '@cors/core';
 
 /**
@@ -71,10 +68,7 @@ export type CorsRouteOptions =
   (CorsOptions & CorsAdapterOptions) | CorsPolicy | NestCorsPolicySelector | boolean;
 
 /** A compiled policy and the listener to tell about its decisions. */
-export interface CompiledCors {
-  readonly policy: CorsPolicySource<IncomingMessage>;
-  readonly onDecision: CorsDecisionListener | undefined;
-}
+export type CompiledCors = CorsAdapterPolicy<IncomingMessage, CorsDecisionListener>;
 
 /**
  * The code of the errors about this adapter's own options: the core's shared
@@ -83,44 +77,11 @@ export interface CompiledCors {
  */
 export const ERR_CORS_NEST_OPTIONS = ERR_CORS_ADAPTER_OPTIONS;
 
-function optionError(where: string, option: string, message: string): CorsAdapterError {
-  return new CorsAdapterError(ERR_CORS_ADAPTER_OPTIONS, option, `${where}: ${message}`);
-}
-
 /**
- * Validates and compiles options once. A wrong option throws the core's `CorsConfigError`
- * (every problem listed), so a bad configuration stops the application at start-up.
+ * Validates and compiles options once (the core's adapter contract). A wrong option throws the
+ * core's `CorsConfigError` (every problem listed), so a bad configuration stops the application
+ * at start-up.
  */
 export function compileCors(options: unknown, where: string): CompiledCors {
-  const source = corsPolicySource<IncomingMessage>(options);
-  if (source !== undefined) return { policy: source, onDecision: undefined };
-  if (typeof options !== 'object' || options === null)
-    throw optionError(
-      where,
-      'options',
-      'expected CORS options (with `origin`), a policy from createCorsPolicy(), or a function returning one.',
-    );
-  // Adapter-only options are taken out: the core refuses options it does not know.
-  const { onDecision, policy, ...coreOptions } = options as Record<string, unknown>;
-  checkDecisionListener(onDecision, where);
-  const listener = onDecision as CorsDecisionListener | undefined;
-  if (policy === undefined)
-    return {
-      policy: createCorsPolicy(coreOptions as unknown as CorsOptions),
-      onDecision: listener,
-    };
-  const given = corsPolicySource<IncomingMessage>(policy);
-  if (given === undefined)
-    throw optionError(
-      where,
-      'policy',
-      '`policy` must be a policy from createCorsPolicy(), or a function returning one.',
-    );
-  if (Object.keys(coreOptions).length > 0)
-    throw optionError(
-      where,
-      'policy',
-      `give either \`policy\` or the CORS options (${Object.keys(coreOptions).join(', ')}), not both.`,
-    );
-  return { policy: given, onDecision: listener };
+  return compileCorsAdapterOptions<IncomingMessage, CorsDecisionListener>(options, where);
 }
