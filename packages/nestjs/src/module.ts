@@ -20,7 +20,8 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CorsError, isThenable } from '@cors/core';
+import { CorsError } from '@cors/core';
+import { settleCors } from '@cors/node';
 import { createCorsStep } from './handle.js';
 import { compileCors, type CompiledCors, type CorsModuleOptions } from './options.js';
 import {
@@ -70,7 +71,7 @@ interface NestAdapter {
   getType(): string;
   getInstance(): unknown;
   enableCors?(...args: unknown[]): unknown;
-  setOnRequestHook?(hook: RequestHook): void;
+  setOnRequestHook(hook: RequestHook): void;
   /** The hook someone set before us (Nest's own field), run after ours. */
   onRequestHook?: RequestHook;
 }
@@ -119,36 +120,11 @@ function hasExpressCors(app: unknown): boolean {
   return stack.some((layer) => layer.handle?.name === 'corsMiddleware');
 }
 
-interface Outcome {
-  /** The request goes on. */
-  proceed(): void;
-  /** The step ended the response. */
-  end(): void;
-  /** The step failed (an `origin` function threw, say): to the framework's error handling. */
-  fail: NextFunction;
-}
-
-/** Runs the step and goes on, stops or fails according to what it decided. */
-function settle(decide: () => boolean | Promise<boolean>, outcome: Outcome): void {
-  let ended: boolean | Promise<boolean>;
-  try {
-    ended = decide();
-  } catch (error) {
-    outcome.fail(error);
-    return;
-  }
-  const after = (done: boolean) => (done ? outcome.end() : outcome.proceed());
-  if (isThenable<boolean>(ended)) ended.then(after, outcome.fail);
-  else after(ended);
-}
-
-function noop(): void {}
-
 /** Installs the step; on Fastify, returns what adds the preflight routes once routes are known. */
 function install(adapter: NestAdapter, moduleCors: CompiledCors): (() => void) | undefined {
   const step = createCorsStep(moduleCors);
   const previous = adapter.onRequestHook as ((...args: unknown[]) => void) | undefined;
-  const setHook = (adapter.setOnRequestHook as (hook: RequestHook) => void).bind(adapter);
+  const setHook = adapter.setOnRequestHook.bind(adapter);
   if (adapter.getType() === 'express') {
     const app = adapter.getInstance();
     if (hasExpressCors(app)) throw nestCorsError();
@@ -156,7 +132,7 @@ function install(adapter: NestAdapter, moduleCors: CompiledCors): (() => void) |
       const method = preflightMethod(req) ?? req.method ?? '';
       const route = expressRoute(app, method, req.url ?? '/');
       const proceed = previous ? () => previous(req, res, next) : () => next();
-      settle(() => step(req, res, route), { proceed, end: noop, fail: next });
+      settleCors(() => step(req, res, route), { proceed, fail: next });
     });
     return undefined;
   }
@@ -172,7 +148,7 @@ function install(adapter: NestAdapter, moduleCors: CompiledCors): (() => void) |
     const proceed = previous ? () => previous(request, reply, done) : () => done();
     // The raw response is ended: Fastify must not send its own.
     const end = () => reply.hijack();
-    settle(() => step(request.raw, reply.raw, route), { proceed, end, fail: done });
+    settleCors(() => step(request.raw, reply.raw, route), { proceed, end, fail: done });
   });
   return routes.routePreflights;
 }
@@ -235,10 +211,7 @@ export class CorsModule extends ConfigurableModuleClass implements NestModule, O
   configure(): void {
     const adapter = this.adapterHost.httpAdapter as unknown as NestAdapter;
     const type = adapter.getType();
-    if (
-      (type !== 'express' && type !== 'fastify') ||
-      typeof adapter.setOnRequestHook !== 'function'
-    ) {
+    if (type !== 'express' && type !== 'fastify') {
       throw new CorsError(
         ERR_CORS_NEST_PLATFORM,
         `CorsModule supports @nestjs/platform-express and @nestjs/platform-fastify; this application runs on "${type}".`,
