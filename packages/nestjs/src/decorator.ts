@@ -48,11 +48,9 @@ export function Cors(options: CorsRouteOptions): ClassDecorator & MethodDecorato
     });
   // Where Nest's `SetMetadata` puts it: on the method, or on the controller class.
   return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
-    if (descriptor !== undefined) {
-      Reflect.defineMetadata(CORS_METADATA, metadata, descriptor.value as object);
-      return;
-    }
-    Reflect.defineMetadata(CORS_METADATA, metadata, target);
+    const holder = (descriptor?.value as object | undefined) ?? target;
+    Reflect.defineMetadata(CORS_METADATA, metadata, holder);
+    if (descriptor !== undefined) return;
     // Nest registers for each route a function carrying its method's metadata, not its
     // controller's: the controller's policy goes to each method that has none of its own (method
     // decorators run first). An inherited method keeps the policy of the class declaring it.

@@ -2,11 +2,10 @@
  * The per-request step, on the raw Node request and response (the same objects under Express and
  * Fastify, hence the same bytes on both): apply the policy of the route the request reaches (see
  * routes.ts), and let @cors/node translate. What a route with `@Cors(false)` answers is the core's
- * rule (`corsDisabledDecision`).
+ * rule (`corsDisabledDecision`, through @cors/node's `handleCorsOff`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { corsDisabledDecision, corsRequestFromHeaderRecord } from '@cors/core';
-import { applyCorsDecision, handleCors } from '@cors/node';
+import { handleCors, handleCorsOff } from '@cors/node';
 import type { CompiledCors } from './options.js';
 import type { RouteCors } from './routes.js';
 
@@ -22,10 +21,7 @@ export function createCorsStep(moduleCors: CompiledCors): CorsStep {
   return (req, res, route) => {
     if (route === undefined || route.kind === 'module')
       return handleCors(req, res, moduleCors.policy, moduleCors);
-    if (route.kind === 'disabled') {
-      const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
-      return applyCorsDecision(req, res, corsDisabledDecision(request), moduleCors.onDecision);
-    }
+    if (route.kind === 'disabled') return handleCorsOff(req, res, moduleCors);
     // A route's own policy tells its own `onDecision`, else the module's.
     const listener = route.cors.onDecision === undefined ? moduleCors : route.cors;
     return handleCors(req, res, route.cors.policy, listener);

@@ -26,6 +26,7 @@ import { createCorsStep } from './handle.js';
 import { compileCors, type CompiledCors, type CorsModuleOptions } from './options.js';
 import {
   expressRoute,
+  type ExpressApp,
   fastifyRoutes,
   preflightMethod,
   type FastifyRouteOptions,
@@ -112,45 +113,40 @@ function guardEnableCors(adapter: NestAdapter): void {
   };
 }
 
-/** Nest's CORS turned on before the guard was in place (e.g. with @nestjs/testing), on Express. */
-function hasExpressCors(app: unknown): boolean {
-  const { stack } = (app as { router: { stack: readonly { handle?: { name?: string } }[] } })
-    .router;
-  // `enableCors` is `app.use(cors(options))`; the `cors` package names its middleware.
-  return stack.some((layer) => layer.handle?.name === 'corsMiddleware');
-}
-
 /** Installs the step; on Fastify, returns what adds the preflight routes once routes are known. */
 function install(adapter: NestAdapter, moduleCors: CompiledCors): (() => void) | undefined {
   const step = createCorsStep(moduleCors);
   const previous = adapter.onRequestHook as ((...args: unknown[]) => void) | undefined;
-  const setHook = adapter.setOnRequestHook.bind(adapter);
-  if (adapter.getType() === 'express') {
-    const app = adapter.getInstance();
-    if (hasExpressCors(app)) throw nestCorsError();
-    setHook((req: IncomingMessage, res: ServerResponse, next: NextFunction) => {
-      const method = preflightMethod(req) ?? req.method ?? '';
-      const route = expressRoute(app, method, req.url ?? '/');
-      const proceed = previous ? () => previous(req, res, next) : () => next();
-      settleCors(() => step(req, res, route), { proceed, fail: next });
+  if (adapter.getType() === 'fastify') {
+    const fastify = adapter.getInstance() as FastifyInstanceLike;
+    // `app.enableCors()` registers @fastify/cors, which only loads when Fastify gets ready.
+    fastify.addHook('onReady', async function () {
+      if (this.hasRequestDecorator('corsPreflightEnabled')) throw nestCorsError();
     });
-    return undefined;
+    const routes = fastifyRoutes(adapter as unknown as Record<string, unknown>, fastify);
+    adapter.setOnRequestHook(
+      (request: FastifyRequestLike, reply: FastifyReplyLike, done: NextFunction) => {
+        const method = preflightMethod(request.raw) ?? request.raw.method ?? '';
+        const route = routes.routeCors(method, request.routeOptions);
+        const proceed = previous ? () => previous(request, reply, done) : () => done();
+        // The raw response is ended: Fastify must not send its own.
+        const end = () => reply.hijack();
+        settleCors(() => step(request.raw, reply.raw, route), { proceed, end, fail: done });
+      },
+    );
+    return routes.routePreflights;
   }
-  const fastify = adapter.getInstance() as FastifyInstanceLike;
-  // `app.enableCors()` registers @fastify/cors, which only loads when Fastify gets ready.
-  fastify.addHook('onReady', async function () {
-    if (this.hasRequestDecorator('corsPreflightEnabled')) throw nestCorsError();
+  const app = adapter.getInstance() as ExpressApp;
+  // Nest's CORS turned on before the guard was in place (with @nestjs/testing, say): `enableCors`
+  // is `app.use(cors(options))`, and the `cors` package names its middleware.
+  if (app.router.stack.some((layer) => layer.handle?.name === 'corsMiddleware'))
+    throw nestCorsError();
+  adapter.setOnRequestHook((req: IncomingMessage, res: ServerResponse, next: NextFunction) => {
+    const method = preflightMethod(req) ?? req.method ?? '';
+    const route = expressRoute(app, method, req.url ?? '/');
+    const proceed = previous ? () => previous(req, res, next) : () => next();
+    settleCors(() => step(req, res, route), { proceed, fail: next });
   });
-  const routes = fastifyRoutes(adapter as unknown as Record<string, unknown>, fastify);
-  setHook((request: FastifyRequestLike, reply: FastifyReplyLike, done: NextFunction) => {
-    const method = preflightMethod(request.raw) ?? request.raw.method ?? '';
-    const route = routes.routeCors(method, request.routeOptions);
-    const proceed = previous ? () => previous(request, reply, done) : () => done();
-    // The raw response is ended: Fastify must not send its own.
-    const end = () => reply.hijack();
-    settleCors(() => step(request.raw, reply.raw, route), { proceed, end, fail: done });
-  });
-  return routes.routePreflights;
 }
 
 /**

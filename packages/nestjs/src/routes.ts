@@ -26,7 +26,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
-import { corsRequestFromHeaderRecord, corsRequestKind, normalizeMethod } from '@cors/core';
+import { corsPreflightMethod, corsRequestFromHeaderRecord } from '@cors/core';
 import { CORS_METADATA, type RouteCorsMetadata } from './decorator.js';
 
 /** The `@Cors()` of the handler a request reaches; `undefined` when none or no `@Cors()`. */
@@ -34,9 +34,7 @@ export type RouteCors = RouteCorsMetadata | undefined;
 
 /** The method a preflight asks about; `undefined` for any other request. */
 export function preflightMethod(req: IncomingMessage): string | undefined {
-  const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
-  if (corsRequestKind(request) !== 'preflight') return undefined;
-  return normalizeMethod(request.requestMethod as string);
+  return corsPreflightMethod(corsRequestFromHeaderRecord(req.method ?? '', req.headers));
 }
 
 function corsOf(handler: unknown): RouteCors {
@@ -44,6 +42,8 @@ function corsOf(handler: unknown): RouteCors {
 }
 
 interface ExpressLayer {
+  /** A middleware's function (`app.use`). */
+  readonly handle?: { readonly name?: string };
   readonly route?: {
     _handlesMethod(method: string): boolean;
     readonly stack: readonly { readonly handle: unknown }[];
@@ -52,9 +52,14 @@ interface ExpressLayer {
   match(path: string): object | boolean;
 }
 
+/** An Express 5 application, as far as its router goes. */
+export interface ExpressApp {
+  readonly router: { readonly stack: readonly ExpressLayer[] };
+}
+
 /** The `@Cors()` of the handler Express dispatches `method url` to. */
-export function expressRoute(app: unknown, method: string, url: string): RouteCors {
-  const { stack } = (app as { router: { stack: readonly ExpressLayer[] } }).router;
+export function expressRoute(app: ExpressApp, method: string, url: string): RouteCors {
+  const { stack } = app.router;
   // Express matches the path without the query.
   const path = url.split('?', 1)[0] as string;
   for (const layer of stack) {

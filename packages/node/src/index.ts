@@ -284,9 +284,24 @@ export function corsOff(adapterOptions?: NodeCorsAdapterOptions): CorsMiddleware
   const onDecision = adapterOptions?.onDecision;
   checkDecisionListener(onDecision, '@cors/node');
   return function corsOffMiddleware(req, res, next) {
-    const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
-    if (!applyCorsDecision(req, res, corsDisabledDecision(request), onDecision)) next?.();
+    if (!handleCorsOff(req, res, { onDecision })) next?.();
   };
+}
+
+/**
+ * {@link corsOff} for a custom server or a framework's own hook (as `@cors/nestjs` uses it for
+ * `@Cors(false)`): writes the core's `cors-disabled` decision, and returns `true` when the request
+ * must go no further (a refused preflight), like {@link handleCors}.
+ *
+ * @example if (handleCorsOff(req, res)) return;
+ */
+export function handleCorsOff(
+  req: IncomingMessage,
+  res: ServerResponse,
+  adapterOptions?: NodeCorsAdapterOptions,
+): boolean {
+  const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
+  return applyCorsDecision(req, res, corsDisabledDecision(request), adapterOptions?.onDecision);
 }
 
 /** On a response that a policy of this adapter (any copy of it) already decided. */
