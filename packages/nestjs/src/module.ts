@@ -24,13 +24,7 @@ import { CorsError } from '@cors/core';
 import { settleCors } from '@cors/node';
 import { createCorsStep } from './handle.js';
 import { compileCors, type CompiledCors, type CorsModuleOptions } from './options.js';
-import {
-  expressRoute,
-  type ExpressApp,
-  fastifyRoutes,
-  preflightMethod,
-  type FastifyRouteOptions,
-} from './routes.js';
+import { expressRoute, type ExpressApp, fastifyRoutes, type FastifyRequestLike } from './routes.js';
 
 /** Code of the error thrown when Nest's own CORS (`enableCors`, `cors: true`) is on as well. */
 export const ERR_CORS_NEST_ENABLE_CORS = 'ERR_CORS_NEST_ENABLE_CORS';
@@ -84,11 +78,6 @@ interface FastifyInstanceLike {
   route(options: object): unknown;
 }
 
-interface FastifyRequestLike {
-  readonly raw: IncomingMessage;
-  readonly routeOptions: FastifyRouteOptions;
-}
-
 interface FastifyReplyLike {
   readonly raw: ServerResponse;
   hijack(): unknown;
@@ -126,15 +115,20 @@ function install(adapter: NestAdapter, moduleCors: CompiledCors): (() => void) |
     const routes = fastifyRoutes(adapter as unknown as Record<string, unknown>, fastify);
     adapter.setOnRequestHook(
       (request: FastifyRequestLike, reply: FastifyReplyLike, done: NextFunction) => {
-        const method = preflightMethod(request.raw) ?? request.raw.method ?? '';
-        const route = routes.routeCors(method, request.routeOptions);
-        const proceed = previous ? () => previous(request, reply, done) : () => done();
+        const proceed = previous ? () => previous(request, reply, done) : done;
         // The raw response is ended: Fastify must not send its own.
         const end = () => reply.hijack();
-        settleCors(() => step(request.raw, reply.raw, route), { proceed, end, fail: done });
+        const decide = () => step(request.raw, reply.raw, routes.routeCors(request));
+        settleCors(decide, { proceed, end, fail: done });
       },
     );
     return routes.routePreflights;
+  }
+  if (adapter.getType() !== 'express') {
+    throw new CorsError(
+      ERR_CORS_NEST_PLATFORM,
+      `CorsModule supports @nestjs/platform-express and @nestjs/platform-fastify; this application runs on "${adapter.getType()}".`,
+    );
   }
   const app = adapter.getInstance() as ExpressApp;
   // Nest's CORS turned on before the guard was in place (with @nestjs/testing, say): `enableCors`
@@ -142,10 +136,8 @@ function install(adapter: NestAdapter, moduleCors: CompiledCors): (() => void) |
   if (app.router.stack.some((layer) => layer.handle?.name === 'corsMiddleware'))
     throw nestCorsError();
   adapter.setOnRequestHook((req: IncomingMessage, res: ServerResponse, next: NextFunction) => {
-    const method = preflightMethod(req) ?? req.method ?? '';
-    const route = expressRoute(app, method, req.url ?? '/');
-    const proceed = previous ? () => previous(req, res, next) : () => next();
-    settleCors(() => step(req, res, route), { proceed, fail: next });
+    const proceed = previous ? () => previous(req, res, next) : next;
+    settleCors(() => step(req, res, expressRoute(app, req)), { proceed, fail: next });
   });
 }
 
@@ -206,13 +198,6 @@ export class CorsModule extends ConfigurableModuleClass implements NestModule, O
   /** Runs in HTTP applications only, before Nest registers the routes. */
   configure(): void {
     const adapter = this.adapterHost.httpAdapter as unknown as NestAdapter;
-    const type = adapter.getType();
-    if (type !== 'express' && type !== 'fastify') {
-      throw new CorsError(
-        ERR_CORS_NEST_PLATFORM,
-        `CorsModule supports @nestjs/platform-express and @nestjs/platform-fastify; this application runs on "${type}".`,
-      );
-    }
     if (installed.has(adapter)) {
       throw new CorsError(
         ERR_CORS_NEST_DUPLICATE,

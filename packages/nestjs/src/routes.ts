@@ -37,6 +37,11 @@ export function preflightMethod(req: IncomingMessage): string | undefined {
   return corsPreflightMethod(corsRequestFromHeaderRecord(req.method ?? '', req.headers));
 }
 
+/** The method whose route decides a request: for a preflight, the one it asks about. */
+function routeMethod(req: IncomingMessage): string {
+  return preflightMethod(req) ?? req.method ?? '';
+}
+
 function corsOf(handler: unknown): RouteCors {
   return Reflect.getMetadata(CORS_METADATA, handler as object) as RouteCors;
 }
@@ -57,12 +62,12 @@ export interface ExpressApp {
   readonly router: { readonly stack: readonly ExpressLayer[] };
 }
 
-/** The `@Cors()` of the handler Express dispatches `method url` to. */
-export function expressRoute(app: ExpressApp, method: string, url: string): RouteCors {
-  const { stack } = app.router;
+/** The `@Cors()` of the handler Express dispatches the request (or the one it asks about) to. */
+export function expressRoute(app: ExpressApp, req: IncomingMessage): RouteCors {
+  const method = routeMethod(req);
   // Express matches the path without the query.
-  const path = url.split('?', 1)[0] as string;
-  for (const layer of stack) {
+  const path = (req.url ?? '/').split('?', 1)[0] as string;
+  for (const layer of app.router.stack) {
     if (layer.route?._handlesMethod(method) === true && layer.match(path) !== false)
       return corsOf(layer.route.stack[0]?.handle);
   }
@@ -85,9 +90,11 @@ interface FastifyLike {
   route(options: object): unknown;
 }
 
-/** What Fastify's `request.routeOptions` tells of the route it matched. */
-export interface FastifyRouteOptions {
-  readonly url?: string;
+/** A Fastify request, as far as its route goes. */
+export interface FastifyRequestLike {
+  readonly raw: IncomingMessage;
+  /** What Fastify tells of the route it matched (none for a 404). */
+  readonly routeOptions: { readonly url?: string };
 }
 
 /** The name of the constraint that routes a preflight as the request it asks about. */
@@ -101,7 +108,7 @@ export function fastifyRoutes(
   adapter: Record<string, unknown>,
   fastify: FastifyLike,
 ): {
-  routeCors(method: string, route: FastifyRouteOptions): RouteCors;
+  routeCors(request: FastifyRequestLike): RouteCors;
   routePreflights(): void;
 } {
   const routes = new Map<string, Map<string, RouteCors>>();
@@ -130,7 +137,8 @@ export function fastifyRoutes(
     mustMatchWhenDerived: false,
   });
   return {
-    routeCors: (method, route) => served(routes.get(route.url ?? ''), method),
+    routeCors: (request) =>
+      served(routes.get(request.routeOptions.url ?? ''), routeMethod(request.raw)),
     routePreflights() {
       for (const [url, byMethod] of routes) {
         // A URL with its own OPTIONS route keeps it, for preflights that go on (preflightContinue).
