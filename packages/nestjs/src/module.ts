@@ -116,10 +116,9 @@ function install(adapter: NestAdapter, moduleCors: CompiledCors): (() => void) |
     adapter.setOnRequestHook(
       (request: FastifyRequestLike, reply: FastifyReplyLike, done: NextFunction) => {
         const proceed = previous ? () => previous(request, reply, done) : done;
-        // The raw response is ended: Fastify must not send its own.
-        const end = () => reply.hijack();
         const decide = () => step(request.raw, reply.raw, routes.routeCors(request));
-        settleCors(decide, { proceed, end, fail: done });
+        // An ended raw response: Fastify must not send its own.
+        settleCors(decide, { proceed, end: () => reply.hijack(), fail: done });
       },
     );
     return routes.routePreflights;

@@ -32,14 +32,13 @@ import { CORS_METADATA, type RouteCorsMetadata } from './decorator.js';
 /** The `@Cors()` of the handler a request reaches; `undefined` when none or no `@Cors()`. */
 export type RouteCors = RouteCorsMetadata | undefined;
 
-/** The method a preflight asks about; `undefined` for any other request. */
-export function preflightMethod(req: IncomingMessage): string | undefined {
-  return corsPreflightMethod(corsRequestFromHeaderRecord(req.method ?? '', req.headers));
-}
-
-/** The method whose route decides a request: for a preflight, the one it asks about. */
-function routeMethod(req: IncomingMessage): string {
-  return preflightMethod(req) ?? req.method ?? '';
+/**
+ * The method whose route decides a request: for a preflight, the one it asks about (the core's
+ * `corsPreflightMethod`); for any other request, its own.
+ */
+export function routeMethod(req: IncomingMessage): string {
+  const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
+  return corsPreflightMethod(request) ?? request.method;
 }
 
 function corsOf(handler: unknown): RouteCors {
@@ -133,7 +132,8 @@ export function fastifyRoutes(
         set: (method: string, store: unknown) => byMethod.set(method, store),
       };
     },
-    deriveConstraint: preflightMethod,
+    // Only preflights reach the OPTIONS routes below with a method other than OPTIONS.
+    deriveConstraint: routeMethod,
     mustMatchWhenDerived: false,
   });
   return {
