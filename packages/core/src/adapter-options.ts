@@ -13,7 +13,7 @@ import {
 import { createCorsPolicy } from './policy.js';
 import type { CorsOptions } from './types.js';
 
-/** A compiled policy (or selector) and the listener to tell about its decisions. */
+/** A compiled policy (or selector) and the listener to tell about its decisions; frozen. */
 export interface CorsAdapterPolicy<Request, Listener> {
   readonly policy: CorsPolicySource<Request>;
   readonly onDecision: Listener | undefined;
@@ -35,7 +35,7 @@ export function compileCorsAdapterOptions<Request, Listener>(
   where: string,
 ): CorsAdapterPolicy<Request, Listener> {
   const source = corsPolicySource<Request>(options);
-  if (source !== undefined) return { policy: source, onDecision: undefined };
+  if (source !== undefined) return Object.freeze({ policy: source, onDecision: undefined });
   if (typeof options !== 'object' || options === null)
     throw optionError(
       where,
@@ -46,10 +46,10 @@ export function compileCorsAdapterOptions<Request, Listener>(
   checkDecisionListener(onDecision, where);
   const listener = onDecision as Listener | undefined;
   if (policy === undefined)
-    return {
+    return Object.freeze({
       policy: createCorsPolicy(coreOptions as unknown as CorsOptions),
       onDecision: listener,
-    };
+    });
   const given = corsPolicySource<Request>(policy);
   if (given === undefined)
     throw optionError(
@@ -63,5 +63,5 @@ export function compileCorsAdapterOptions<Request, Listener>(
       'policy',
       `give either \`policy\` or the CORS options (${Object.keys(coreOptions).join(', ')}), not both.`,
     );
-  return { policy: given, onDecision: listener };
+  return Object.freeze({ policy: given, onDecision: listener });
 }

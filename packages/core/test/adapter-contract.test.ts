@@ -277,6 +277,7 @@ describe('compileCorsAdapterOptions', () => {
     const compiled = compileCorsAdapterOptions({ origin: [APP], onDecision: listener }, where);
     expect(isCorsPolicy(compiled.policy)).toBe(true);
     expect(compiled.onDecision).toBe(listener);
+    expect(Object.isFrozen(compiled)).toBe(true);
   });
 
   it('takes { policy, onDecision }', () => {

@@ -41,11 +41,7 @@ export function Cors(options: CorsRouteOptions): ClassDecorator & MethodDecorato
   let metadata: RouteCorsMetadata;
   if (options === false) metadata = DISABLED;
   else if (options === true) metadata = MODULE;
-  else
-    metadata = Object.freeze({
-      kind: 'policy',
-      cors: Object.freeze(compileCors(options, '@Cors()')),
-    });
+  else metadata = Object.freeze({ kind: 'policy', cors: compileCors(options, '@Cors()') });
   // Where Nest's `SetMetadata` puts it: on the method, or on the controller class.
   return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
     const holder = (descriptor?.value as object | undefined) ?? target;

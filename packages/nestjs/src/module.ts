@@ -173,8 +173,7 @@ function install(adapter: NestAdapter, moduleCors: CompiledCors): (() => void) |
   providers: [
     {
       provide: CORS_MODULE_POLICY,
-      useFactory: (options: CorsModuleOptions): CompiledCors =>
-        Object.freeze(compileCors(options, 'CorsModule.forRoot()')),
+      useFactory: (options: CorsModuleOptions) => compileCors(options, 'CorsModule.forRoot()'),
       inject: [MODULE_OPTIONS_TOKEN],
     },
   ],

@@ -4,7 +4,8 @@
  * framework internals the route lookup follows.
  */
 import 'reflect-metadata';
-import { Controller, Delete, Get, Header, Module, Put, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Header, Module, Put, RequestMethod, Res } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import * as nestCore from '@nestjs/core';
 import { createCorsPolicy, type CorsDecision } from '@cors/core';
 import type { ServerResponse } from 'node:http';
@@ -219,6 +220,12 @@ describe('the framework internals the route lookup follows (src/routes.ts)', () 
     } finally {
       await server.close();
     }
+  });
+
+  it('has, on the Fastify adapter, the method Nest registers routes of each RequestMethod with', () => {
+    const names = Object.keys(RequestMethod).filter((key) => Number.isNaN(Number(key)));
+    const adapter = FastifyAdapter.prototype as unknown as Record<string, unknown>;
+    for (const name of names) expect(typeof adapter[name.toLowerCase()], name).toBe('function');
   });
 
   it("cannot tell Fastify routes apart with findRoute: it returns one shared handler, not the route's", async () => {
