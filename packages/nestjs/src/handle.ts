@@ -19,11 +19,10 @@ export type CorsStep = (
 /** Builds the per-request step for an application. */
 export function createCorsStep(moduleCors: CompiledCors): CorsStep {
   return (req, res, route) => {
-    if (route === undefined || route.kind === 'module')
-      return handleCors(req, res, moduleCors.policy, moduleCors);
-    if (route.kind === 'disabled') return handleCorsOff(req, res, moduleCors);
+    if (route?.kind === 'disabled') return handleCorsOff(req, res, moduleCors);
+    const cors = route?.kind === 'policy' ? route.cors : moduleCors;
     // A route's own policy tells its own `onDecision`, else the module's.
-    const listener = route.cors.onDecision === undefined ? moduleCors : route.cors;
-    return handleCors(req, res, route.cors.policy, listener);
+    const listener = cors.onDecision === undefined ? moduleCors : cors;
+    return handleCors(req, res, cors.policy, listener);
   };
 }

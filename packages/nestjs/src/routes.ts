@@ -81,7 +81,7 @@ function served<T>(byMethod: ReadonlyMap<string, T> | undefined, method: string)
   );
 }
 
-type RouteRegistrar = (...args: unknown[]) => unknown;
+type RouteRegistrar = (url: string, handler: unknown) => unknown;
 
 interface FastifyLike {
   addConstraintStrategy(strategy: object): void;
@@ -113,13 +113,13 @@ export function fastifyRoutes(
   for (const name of Object.keys(RequestMethod).filter((key) => Number.isNaN(Number(key)))) {
     // Nest's Fastify adapter has one for every `RequestMethod` (test/drift.test.ts).
     const register = adapter[name.toLowerCase()] as RouteRegistrar;
-    adapter[name.toLowerCase()] = (...args: unknown[]) => {
-      const url = String(args[0]);
+    // Nest registers a route as `adapter.get(path, handler)`, and so on.
+    adapter[name.toLowerCase()] = (url: string, handler: unknown) => {
       const byMethod = routes.get(url) ?? new Map<string, RouteCors>();
       routes.set(url, byMethod);
       // The first route registered for a method and URL is the one Fastify keeps.
-      if (!byMethod.has(name)) byMethod.set(name, corsOf(args.at(-1)));
-      return register.apply(adapter, args);
+      if (!byMethod.has(name)) byMethod.set(name, corsOf(handler));
+      return register.call(adapter, url, handler);
     };
   }
   fastify.addConstraintStrategy({
