@@ -18,9 +18,9 @@ const DISABLED: RouteCorsMetadata = Object.freeze({ kind: 'disabled' });
 const MODULE: RouteCorsMetadata = Object.freeze({ kind: 'module' });
 
 /**
- * Overrides the module's CORS policy for a controller (every route in it) or a handler, for its
- * actual requests and for the preflights that ask for it. A handler's `@Cors()` wins over its
- * controller's. Needs `CorsModule` in the application.
+ * Overrides the module's CORS policy for a controller (every handler it declares; an inherited one
+ * keeps its own class's) or a handler, for its actual requests and for the preflights that ask for
+ * it. A handler's `@Cors()` wins over its controller's. Needs `CorsModule` in the application.
  *
  * - `@Cors({ origin: [...], ... })` or `@Cors(policy)`: this policy instead of the module's (not
  *   merged with it). Its decisions go to its own `onDecision`, else to the module's.
