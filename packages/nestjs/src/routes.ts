@@ -117,7 +117,8 @@ export function fastifyRoutes(
     adapter[name.toLowerCase()] = (url: string, handler: unknown) => {
       const byMethod = routes.get(url) ?? new Map<string, RouteCors>();
       routes.set(url, byMethod);
-      // The first route registered for a method and URL is the one Fastify keeps.
+      // Routes sharing a method and URL differ by constraints a preflight lacks (header versions):
+      // the first registered decides, as on Express.
       if (!byMethod.has(name)) byMethod.set(name, corsOf(handler));
       return register.call(adapter, url, handler);
     };
