@@ -8,6 +8,7 @@
  */
 export { createCorsPolicy, isCorsPolicy, DEFAULT_METHODS, MAX_MAX_AGE } from './policy.js';
 export { corsRequestKind, normalizeMethod } from './classify.js';
+export { corsPreflightMethod } from './preflight-method.js';
 export type { CorsRequestKind } from './classify.js';
 export { selectedPolicy, ERR_CORS_SELECTOR_RESULT } from './select.js';
 export type { CorsPolicySelector } from './select.js';

@@ -4,13 +4,12 @@
  */
 import type { IncomingMessage } from 'node:http';
 import {
-  ERR_CORS_ADAPTER_OPTIONS,
   readAdapterOptions,
+  type CorsPolicySource,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
-  type CorsPolicySource,
 } from '@cors/core';
 
 /**
@@ -69,22 +68,17 @@ export type CorsRouteOptions =
 
 /** A compiled policy and the listener to tell about its decisions. */
 export interface CompiledCors {
+  /** The policy given or compiled, or a selector returning one per request. */
   readonly policy: CorsPolicySource<IncomingMessage>;
   readonly onDecision: CorsDecisionListener | undefined;
 }
 
 /**
- * The code of the errors about this adapter's own options: the core's shared
- * `ERR_CORS_ADAPTER_OPTIONS`, thrown as a `CorsAdapterError`.
- * @deprecated Use `ERR_CORS_ADAPTER_OPTIONS` from `@cors/core`.
- */
-export const ERR_CORS_NEST_OPTIONS = ERR_CORS_ADAPTER_OPTIONS;
-
-/**
- * Validates and compiles options once. A wrong option throws the core's `CorsConfigError`
- * (every problem listed), so a bad configuration stops the application at start-up.
+ * Validates and compiles options once (the core's adapter contract). A wrong option throws the
+ * core's `CorsConfigError` (every problem listed), so a bad configuration stops the application
+ * at start-up.
  */
 export function compileCors(options: unknown, where: string): CompiledCors {
-  const { source, own } = readAdapterOptions<IncomingMessage>(where, options);
-  return { policy: source, onDecision: own.onDecision as CorsDecisionListener | undefined };
+  const { source: policy, own } = readAdapterOptions<IncomingMessage>(where, options);
+  return { policy, onDecision: own.onDecision as CorsDecisionListener | undefined };
 }

@@ -1,13 +1,15 @@
 /**
  * What issue 13 found drifting on Nest: Vary lost after the route (`@Header`, `res.setHeader`),
  * the CORS-off answer, the lower-case requested method, per-request selection; and the pin of the
- * Nest API the route table has to do without.
+ * framework internals the route lookup follows.
  */
 import 'reflect-metadata';
-import { Controller, Delete, Get, Header, Module, Put, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Header, Module, Put, RequestMethod, Res } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import * as nestCore from '@nestjs/core';
 import { createCorsPolicy, type CorsDecision } from '@cors/core';
 import type { ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cors, CorsModule } from '../src/index.js';
 import { platforms, send, start, type Platform, type Reply, type Started } from './helpers.js';
@@ -171,13 +173,74 @@ describe.each(platforms)('on %s', (platform: Platform) => {
   });
 });
 
-describe('the Nest API the route table does without', () => {
-  it('is not public in the Nest version the suites run: no route lookup exported from @nestjs/core', async () => {
-    const { version } = (await import('@nestjs/core/package.json', { with: { type: 'json' } }))
-      .default as { version: string };
-    expect(version).toMatch(/^11\./);
+describe('the framework internals the route lookup follows (src/routes.ts)', () => {
+  /** The version of `name` that `from` loads (the one the platform really runs). */
+  const versionOf = (name: string, from?: string): string => {
+    const here = createRequire(import.meta.url);
+    const load = from === undefined ? here : createRequire(here.resolve(`${from}/package.json`));
+    return (load(`${name}/package.json`) as { version: string }).version;
+  };
+
+  it('runs on the versions it was written for: Nest 11, Express 5 (router 2), Fastify 5 (find-my-way 9)', () => {
+    expect(versionOf('@nestjs/core')).toMatch(/^11\./);
+    expect(versionOf('express', '@nestjs/platform-express')).toMatch(/^5\./);
+    expect(versionOf('router', 'express')).toMatch(/^2\./);
+    expect(versionOf('fastify', '@nestjs/platform-fastify')).toMatch(/^5\./);
+    expect(versionOf('find-my-way', 'fastify')).toMatch(/^9\./);
+  });
+
+  it('has no public route lookup in Nest: nothing exported from @nestjs/core resolves a route', () => {
     const exported = Object.keys(nestCore);
     for (const name of ['RouterExplorer', 'RoutesResolver', 'RoutePathFactory'])
       expect(exported).not.toContain(name);
+  });
+
+  it("registers on Express a function that carries the handler's metadata, in a router layer that matches and says its methods", async () => {
+    const server = await start('express', DriftModule);
+    try {
+      const app = server.app.getHttpAdapter().getInstance() as {
+        router: {
+          stack: {
+            route?: {
+              path: string;
+              _handlesMethod(m: string): boolean;
+              stack: { handle: object }[];
+            };
+            match(path: string): object | false;
+          }[];
+        };
+      };
+      const layer = app.router.stack.find((l) => l.route?.path === '/items/:id');
+      expect(layer?.match('/items/7')).toMatchObject({ params: { id: '7' } });
+      expect(layer?.match('/items')).toBe(false);
+      expect(layer?.route?._handlesMethod('DELETE')).toBe(true);
+      expect(layer?.route?._handlesMethod('GET')).toBe(false);
+      const handle = layer?.route?.stack[0]?.handle as object;
+      expect(Reflect.getMetadata('@cors/nestjs:route', handle)).toMatchObject({ kind: 'policy' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('has, on the Fastify adapter, the method Nest registers routes of each RequestMethod with', () => {
+    const names = Object.keys(RequestMethod).filter((key) => Number.isNaN(Number(key)));
+    const adapter = FastifyAdapter.prototype as unknown as Record<string, unknown>;
+    for (const name of names) expect(typeof adapter[name.toLowerCase()], name).toBe('function');
+  });
+
+  it("cannot tell Fastify routes apart with findRoute: it returns one shared handler, not the route's", async () => {
+    const server = await start('fastify', DriftModule);
+    try {
+      const fastify = server.app.getHttpAdapter().getInstance() as {
+        findRoute(options: { method: string; url: string }): { handler: unknown } | null;
+      };
+      const off = fastify.findRoute({ method: 'PUT', url: '/off' });
+      const remove = fastify.findRoute({ method: 'DELETE', url: '/items/7' });
+      expect(off).not.toBeNull();
+      expect(Object.keys(off ?? {}).sort()).toEqual(['handler', 'params', 'searchParams']);
+      expect(off?.handler).toBe(remove?.handler);
+    } finally {
+      await server.close();
+    }
   });
 });

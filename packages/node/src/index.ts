@@ -117,25 +117,45 @@ export function cors(
   checkDecisionListener(onDecision, '@cors/node');
 
   return function corsMiddleware(req, res, next) {
-    let handled: boolean | Promise<boolean>;
-    try {
-      handled = run(req, res, policyForRequest(policySource, req), onDecision);
-    } catch (error) {
-      fail(res, next, error);
-      return;
-    }
-    if (handled === true) return;
-    if (handled === false) {
-      if (next !== undefined) next();
-      return;
-    }
-    handled.then(
-      (ended) => {
-        if (!ended && next !== undefined) next();
-      },
-      (error: unknown) => fail(res, next, error),
-    );
+    settleCors(() => run(req, res, policyForRequest(policySource, req), onDecision), {
+      proceed: () => next?.(),
+      fail: (error) => fail(res, next, error),
+    });
   };
+}
+
+/**
+ * What comes after {@link handleCors}, for a framework whose request hooks go on, stop and fail
+ * through callbacks (Connect's `next`, Fastify's `done`).
+ */
+export interface CorsOutcome {
+  /** The request goes on to the route. */
+  proceed(): void;
+  /** The response was ended (a preflight answered); e.g. tell the framework not to send its own. */
+  end?(): void;
+  /** Deciding failed (an `origin` function threw or rejected): to the framework's error handling. */
+  fail(error: unknown): void;
+}
+
+/**
+ * Calls `handle` (say `() => handleCors(req, res, policy)`), then the outcome's callback for what
+ * it decided: at once when it decided synchronously, when its promise settles otherwise. What it
+ * throws or rejects with goes to `fail`.
+ *
+ * @example
+ * settleCors(() => handleCors(req, res, policy), { proceed: () => next(), fail: next });
+ */
+export function settleCors(handle: () => boolean | Promise<boolean>, outcome: CorsOutcome): void {
+  let ended: boolean | Promise<boolean>;
+  try {
+    ended = handle();
+  } catch (error) {
+    outcome.fail(error);
+    return;
+  }
+  const after = (done: boolean) => (done ? outcome.end?.() : outcome.proceed());
+  if (isThenable<boolean>(ended)) ended.then(after, (error: unknown) => outcome.fail(error));
+  else after(ended);
 }
 
 /**
@@ -253,9 +273,24 @@ export function corsOff(adapterOptions?: NodeCorsAdapterOptions): CorsMiddleware
   const onDecision = adapterOptions?.onDecision;
   checkDecisionListener(onDecision, '@cors/node');
   return function corsOffMiddleware(req, res, next) {
-    const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
-    if (!applyCorsDecision(req, res, corsDisabledDecision(request), onDecision)) next?.();
+    if (!handleCorsOff(req, res, { onDecision })) next?.();
   };
+}
+
+/**
+ * {@link corsOff} for a custom server or a framework's own hook (as `@cors/nestjs` uses it for
+ * `@Cors(false)`): writes the core's `cors-disabled` decision, and returns `true` when the request
+ * must go no further (a refused preflight), like {@link handleCors}.
+ *
+ * @example if (handleCorsOff(req, res)) return;
+ */
+export function handleCorsOff(
+  req: IncomingMessage,
+  res: ServerResponse,
+  adapterOptions?: NodeCorsAdapterOptions,
+): boolean {
+  const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
+  return applyCorsDecision(req, res, corsDisabledDecision(request), adapterOptions?.onDecision);
 }
 
 /** On a response that a policy of this adapter (any copy of it) already decided. */
