@@ -53,6 +53,7 @@ export {
   MAX_REQUEST_HEADERS_COUNT,
   MAX_REQUEST_HEADERS_LENGTH,
   MAX_REQUEST_METHOD_LENGTH,
+  isForbiddenRequestHeader,
 } from './tokens.js';
 export { CORS_REASONS } from './reasons.js';
 export type {

@@ -26,50 +26,8 @@ export function isToken(value: string): boolean {
   return TCHAR.test(value);
 }
 
-const FORBIDDEN_HEADER_NAMES = new Set([
-  'accept-charset',
-  'accept-encoding',
-  'access-control-request-headers',
-  'access-control-request-method',
-  'connection',
-  'content-length',
-  'cookie',
-  'cookie2',
-  'date',
-  'dnt',
-  'expect',
-  'host',
-  'keep-alive',
-  'origin',
-  'referer',
-  'set-cookie',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'via',
-]);
-
-const METHOD_OVERRIDE_HEADERS = new Set([
-  'x-http-method',
-  'x-http-method-override',
-  'x-method-override',
-]);
-
-/**
- * Fetch §2.2.2 "forbidden request-header": the browser drops these from a page's `fetch()` without
- * an error (it sets some of them itself).
- */
-export function isForbiddenRequestHeader(name: string, value: string): boolean {
-  const lower = name.toLowerCase();
-  if (FORBIDDEN_HEADER_NAMES.has(lower)) return true;
-  if (lower.startsWith('proxy-') || lower.startsWith('sec-')) return true;
-  if (METHOD_OVERRIDE_HEADERS.has(lower)) {
-    // Forbidden when any comma-separated value is a forbidden method.
-    return value.split(',').some((item) => isForbiddenMethod(item.trim()));
-  }
-  return false;
-}
+/** Fetch §2.2.2 "forbidden request-header": the core's definition, the one rule for both. */
+export { isForbiddenRequestHeader } from '@cors/core';
 
 /** Fetch §3.2.5 "CORS-unsafe request-header byte". */
 function hasCorsUnsafeRequestHeaderByte(value: string): boolean {

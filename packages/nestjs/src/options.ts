@@ -3,22 +3,17 @@
  * start-up (module options) or when a class is defined (decorators): never per request.
  */
 import type { IncomingMessage } from 'node:http';
+import type { CorsDecisionListener } from '@cors/node';
 import {
   readAdapterOptions,
   type CorsPolicySource,
-  type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
 } from '@cors/core';
 
-/**
- * Called once per decided request with the decision and the raw Node request (the same object on
- * Express and Fastify), for logging and metrics. Keep it fast and do not mutate the decision.
- *
- * @example onDecision: (decision, req) => { if (!decision.allowed) logger.warn(`${req.url}: ${decision.message}`); }
- */
-export type CorsDecisionListener = (decision: CorsDecision, req: IncomingMessage) => void;
+/** The listener of `onDecision`: @cors/node's, since Nest's requests are Node's on both platforms. */
+export type { CorsDecisionListener };
 
 /** Options of this adapter, accepted next to the core's options. */
 export interface CorsAdapterOptions {
