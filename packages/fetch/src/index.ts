@@ -53,7 +53,7 @@ export interface FetchCorsAdapterOptions {
 }
 
 /**
- * The options of {@link withCors}: the core's {@link CorsOptions} plus {@link FetchCorsAdapterOptions}.
+ * The options of {@link withCors}: the core's {@link @cors/core!CorsOptions | CorsOptions} plus {@link FetchCorsAdapterOptions}.
  *
  * @example
  * { origin: ['https://app.example.com'], credentials: true, onDecision: (d) => metrics.count(d.reason) }

@@ -52,7 +52,7 @@ export interface HonoCorsAdapterOptions<E extends Env = Env> {
 }
 
 /**
- * The options of {@link cors}: the core's {@link CorsOptions} plus {@link HonoCorsAdapterOptions}.
+ * The options of {@link cors}: the core's {@link @cors/core!CorsOptions | CorsOptions} plus {@link HonoCorsAdapterOptions}.
  *
  * @example
  * { origin: ['https://app.example.com'], credentials: true, onDecision: (d) => metrics.count(d.reason) }

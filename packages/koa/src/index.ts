@@ -120,9 +120,7 @@ export type CorsMiddleware<Ctx extends CorsContext = CorsContext> = (
  * README for preflights with `@koa/router`). The same middleware running twice for one request (say
  * from `router.use` and from a route) decides once.
  *
- * @param options - The core's options plus `onDecision`, a policy made by `createCorsPolicy`, or a
- * selector returning, per request, one of the policies compiled at start-up.
- * @param adapterOptions - With a policy or a selector: this adapter's options (`onDecision`).
+ * @param options - The core's options plus this adapter's (`onDecision`), or `{ policy, onDecision }`.
  * @throws {CorsConfigError} when the options are invalid.
  * @example
  * import Koa from 'koa';
@@ -134,6 +132,14 @@ export type CorsMiddleware<Ctx extends CorsContext = CorsContext> = (
 export function cors<Ctx extends CorsContext = CorsContext>(
   options: KoaCorsOptions<Ctx>,
 ): CorsMiddleware<Ctx>;
+/**
+ * The same, with a policy made once by `createCorsPolicy` (or a selector returning one per
+ * request) and this adapter's options beside it.
+ *
+ * @param policy - A policy from `createCorsPolicy`, or a selector returning one of the policies
+ * compiled at start-up.
+ * @param adapterOptions - This adapter's options (`onDecision`).
+ */
 export function cors<Ctx extends CorsContext = CorsContext>(
   policy: CorsPolicy | KoaCorsPolicySelector<Ctx>,
   adapterOptions?: KoaCorsAdapterOptions<Ctx>,

@@ -23,4 +23,5 @@ export type {
   CorsModuleOptions,
   CorsPrebuiltPolicyOptions,
   CorsRouteOptions,
+  NestCorsPolicySelector,
 } from './options.js';

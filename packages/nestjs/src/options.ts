@@ -3,7 +3,7 @@
  * start-up (module options) or when a class is defined (decorators): never per request.
  */
 import type { IncomingMessage } from 'node:http';
-import type { CorsDecisionListener } from '@cors/node';
+import type { CorsDecisionListener as NodeCorsDecisionListener } from '@cors/node';
 import {
   readAdapterOptions,
   type CorsPolicySource,
@@ -12,8 +12,12 @@ import {
   type CorsPolicySelector,
 } from '@cors/core';
 
-/** The listener of `onDecision`: @cors/node's, since Nest's requests are Node's on both platforms. */
-export type { CorsDecisionListener };
+/**
+ * Called once per decided request with the decision and the raw Node request (the same object on
+ * Express and Fastify), for logging and metrics: @cors/node's listener, since Nest's requests are
+ * Node's on both platforms.
+ */
+export type CorsDecisionListener = NodeCorsDecisionListener;
 
 /** Options of this adapter, accepted next to the core's options. */
 export interface CorsAdapterOptions {

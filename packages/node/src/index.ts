@@ -90,9 +90,7 @@ export type CorsMiddleware = (
  * it; called without `next`, the middleware answers `500` itself, so that no request hangs and no
  * rejection goes unhandled.
  *
- * @param options - The core's options plus `onDecision`, a policy made by `createCorsPolicy`, or a
- * selector returning one of the policies compiled at start-up per request.
- * @param adapterOptions - With a policy or a selector: this adapter's options (`onDecision`).
+ * @param options - The core's options plus this adapter's (`onDecision`), or `{ policy, onDecision }`.
  * @throws {CorsConfigError} when the options are invalid.
  * @example
  * import express from 'express';
@@ -102,6 +100,14 @@ export type CorsMiddleware = (
  * app.use(cors({ origin: ['https://app.example.com'], credentials: true }));
  */
 export function cors(options: NodeCorsOptions): CorsMiddleware;
+/**
+ * The same, with a policy made once by `createCorsPolicy` (or a selector returning one per
+ * request) and this adapter's options beside it.
+ *
+ * @param policy - A policy from `createCorsPolicy`, or a selector returning one of the policies
+ * compiled at start-up.
+ * @param adapterOptions - This adapter's options (`onDecision`).
+ */
 export function cors(
   policy: CorsPolicy | NodeCorsPolicySelector,
   adapterOptions?: NodeCorsAdapterOptions,
