@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const WORKSPACE_ROOTS = ['packages', 'examples', 'bench'];
+const WORKSPACE_ROOTS = ['packages', 'examples', 'bench', 'tests'];
 const REPORT = /^test-results(\.[\w-]+)?\.json$/;
 
 let passed = 0;

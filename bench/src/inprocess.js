@@ -27,6 +27,11 @@ class MiniResponse {
   removeHeader(name) {
     this.fields.delete(name.toLowerCase());
   }
+  writeHead(status, headers) {
+    this.statusCode = status;
+    if (headers !== undefined) for (const name in headers) this.setHeader(name, headers[name]);
+    return this;
+  }
   end() {
     this.headersSent = true;
     return this;
@@ -98,6 +103,10 @@ class MiniReply {
   }
   removeHeader(name) {
     this.fields.delete(name.toLowerCase());
+    return this;
+  }
+  headers(values) {
+    for (const name in values) this.header(name, values[name]);
     return this;
   }
   code(status) {

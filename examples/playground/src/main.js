@@ -6,6 +6,7 @@
  * Plain Node, no build step: `node src/main.js` (or `npm run start -w @cors/playground`).
  */
 import http from 'node:http';
+import { CALLS, callUrl } from './calls.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,10 +17,21 @@ const STRICT_ORIGIN = 'https://admin.example.com';
 const APIS_DIR = fileURLToPath(new URL('./apis/', import.meta.url));
 const PAGE_DIR = new URL('./page/', import.meta.url);
 /** The table's order; modules not listed come after, by name. */
-const ORDER = ['node-http', 'express', 'fastify', 'koa', 'nest-express', 'nest-fastify'];
+const ORDER = [
+  'node-http',
+  'express',
+  'fastify',
+  'koa',
+  'nest-express',
+  'nest-fastify',
+  'hono',
+  'bun',
+];
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 const MAX_DECISIONS = 2_000;
+/** Slows GET /decisions down (tests: the page must not show a decision twice however slow it is). */
+const DECISIONS_DELAY_MS = Number(process.env.DECISIONS_DELAY_MS ?? 0);
 
 /** Decisions reported by the APIs, oldest first, each with a sequence number the page polls after. */
 const decisions = [];
@@ -84,11 +96,100 @@ async function startApi(api, pageOrigin) {
     );
     api.url = started.url;
     api.close = started.close;
+    api.configError = await misconfigure(definition);
   } catch (error) {
     api.name ??= api.id;
     api.error = error instanceof Error ? error.message : String(error);
   }
   return api;
+}
+
+/**
+ * What the module does with options every adapter must refuse (`misconfigure()`): the error it
+ * threw at start-up, or `thrown: false`.
+ */
+async function misconfigure(definition) {
+  if (typeof definition.misconfigure !== 'function') return { thrown: false, missing: true };
+  try {
+    await definition.misconfigure();
+    return { thrown: false };
+  } catch (error) {
+    const issues = Array.isArray(error?.issues) ? error.issues : [];
+    return {
+      thrown: true,
+      name: error?.name ?? 'Error',
+      codes: issues.map((issue) => issue.code),
+      message: String(error?.message ?? error)
+        .split('\n')
+        .slice(0, 2)
+        .join(' '),
+    };
+  }
+}
+
+/** One request as a browser would send it (to 127.0.0.1, with the URL's Host); CORS headers out. */
+function wireRequest(url, method, headers, body) {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1',
+      port: target.port,
+      path: target.pathname + target.search,
+      method,
+      headers: { host: target.host, ...headers },
+      agent: false,
+    });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => {
+        const cors = {};
+        for (const name of Object.keys(res.headers).sort()) {
+          if (name.startsWith('access-control-') || name === 'vary') cors[name] = res.headers[name];
+        }
+        resolve({ method, status: res.statusCode, headers: cors });
+      });
+    });
+    req.end(body);
+  });
+}
+
+const SIMPLE_METHODS = new Set(['GET', 'HEAD', 'POST']);
+
+/**
+ * Replays a call against an API over HTTP, as the browser sends it: the preflight first when the
+ * call needs one, then the request itself if the preflight granted it. Returns each step's status
+ * and CORS headers (`Access-Control-*` and `Vary`): the adapter's answer on the wire.
+ */
+async function replay(api, call, pageOrigin) {
+  const url = callUrl(api.url, call, 'replay');
+  const headers = call.headers ?? {};
+  const names = Object.keys(headers).map((name) => name.toLowerCase());
+  const steps = [];
+  if (!SIMPLE_METHODS.has(call.method) || names.length > 0) {
+    const preflight = await wireRequest(url, 'OPTIONS', {
+      origin: pageOrigin,
+      'access-control-request-method': call.method,
+      ...(names.length > 0 ? { 'access-control-request-headers': names.sort().join(',') } : {}),
+    });
+    steps.push(preflight);
+    const list = (value) =>
+      String(value ?? '')
+        .toLowerCase()
+        .split(/\s*,\s*/);
+    const granted =
+      preflight.status >= 200 &&
+      preflight.status < 300 &&
+      preflight.headers['access-control-allow-origin'] === pageOrigin &&
+      (SIMPLE_METHODS.has(call.method) ||
+        list(preflight.headers['access-control-allow-methods']).includes(
+          call.method.toLowerCase(),
+        )) &&
+      names.every((name) => list(preflight.headers['access-control-allow-headers']).includes(name));
+    if (!granted) return steps;
+  }
+  steps.push(await wireRequest(url, call.method, { origin: pageOrigin, ...headers }, call.body));
+  return steps;
 }
 
 async function servePage(req, res, state) {
@@ -107,12 +208,30 @@ async function servePage(req, res, state) {
   if (url.pathname === '/app.js') {
     return send(200, 'text/javascript; charset=utf-8', await readFile(new URL('app.js', PAGE_DIR)));
   }
+  if (url.pathname === '/calls.js') {
+    return send(
+      200,
+      'text/javascript; charset=utf-8',
+      await readFile(new URL('calls.js', import.meta.url)),
+    );
+  }
+  if (url.pathname === '/replay') {
+    // Every call against every API, one API at a time: what each adapter answers on the wire.
+    const answers = {};
+    for (const api of state.apis.filter((each) => each.error === undefined)) {
+      answers[api.id] = {};
+      for (const call of CALLS)
+        answers[api.id][call.id] = await replay(api, call, state.pageOrigin);
+    }
+    return send(200, 'application/json', JSON.stringify(answers));
+  }
   if (url.pathname === '/config.json') {
-    const apis = state.apis.map(({ id, name, url: apiUrl, error }) => ({
+    const apis = state.apis.map(({ id, name, url: apiUrl, error, configError }) => ({
       id,
       name,
       url: apiUrl,
       error,
+      configError,
     }));
     return send(
       200,
@@ -121,6 +240,8 @@ async function servePage(req, res, state) {
     );
   }
   if (url.pathname === '/decisions') {
+    if (DECISIONS_DELAY_MS > 0)
+      await new Promise((resolve) => setTimeout(resolve, DECISIONS_DELAY_MS));
     const after = Number(url.searchParams.get('after') ?? 0) || 0;
     return send(
       200,

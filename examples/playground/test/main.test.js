@@ -99,6 +99,8 @@ describe('examples/playground main.js', () => {
     expect(apis.map((api) => api.file).sort()).toEqual(files);
     expect(files).toContain('src/apis/node-http.js');
     expect(files).toContain('src/apis/express.js');
+    expect(files).toContain('src/apis/hono.js');
+    expect(files).toContain('src/apis/bun.js');
     for (const api of apis)
       expect(api.where, `${api.file}: ${api.where}`).toMatch(/^http:\/\/localhost:\d+$/);
   });

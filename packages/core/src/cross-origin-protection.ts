@@ -16,7 +16,8 @@
  * the language of the CORS `origin` option, and {@link createCrossOriginProtectionFromCors} trusts
  * exactly the origins a CORS policy allows with credentials, so the two never drift.
  */
-import type { HeaderRecord, HeadersLike } from './apply.js';
+import type { HeaderRecord } from './request.js';
+import type { HeadersLike } from './response.js';
 import { compileBypassPattern, matchesBypass, type BypassPattern } from './bypass-patterns.js';
 import {
   CorsConfigError,
@@ -25,7 +26,7 @@ import {
   type CorsConfigIssueCode,
 } from './errors.js';
 import { compileOrigins, matchesPattern, type OriginMatcher } from './origin-config.js';
-import { DEFAULT_PORTS, scanOrigin, type OriginScan } from './origin.js';
+import { DEFAULT_PORTS, newOriginScan, scanOrigin } from './origin.js';
 import { createCorsPolicy, isCorsPolicy } from './policy.js';
 import { compileProxyRange, inRange, parseAddress, type ProxyRange } from './trusted-proxies.js';
 import type {
@@ -612,13 +613,7 @@ function refusal(
 
 function build(compiled: CompiledProtection): CrossOriginProtection<never> {
   const { trust, bypass, requireBrowserHeaders, proxies } = compiled;
-  const scan: OriginScan = {
-    schemeEnd: 0,
-    hostStart: 0,
-    hostEnd: 0,
-    hostKind: 'domain',
-    port: null,
-  };
+  const scan = newOriginScan();
 
   /** The host the browser addressed: `Host`, or a trusted proxy's `X-Forwarded-Host`. */
   function requestHost(request: CrossOriginRequest): string {

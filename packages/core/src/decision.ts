@@ -15,7 +15,7 @@
 import { corsRequestKind, normalizeMethod, type CorsRequestKind } from './classify.js';
 import { CorsError, describeValue } from './errors.js';
 import { matchesPattern, type OriginMatcher } from './origin-config.js';
-import { scanOrigin, type OriginScan } from './origin.js';
+import { newOriginScan, scanOrigin, type OriginScan } from './origin.js';
 import {
   MAX_REQUEST_METHOD_LENGTH,
   SAFELISTED_METHODS,
@@ -162,7 +162,7 @@ export function compileDecisionRules(policy: CompiledPolicy): DecisionRules {
     notCorsOptions: notCors(preflightVary, EMPTY_HEADERS),
     wildcardActual: wildcardActual(actualVary),
     wildcardOptionsActual: wildcardActual(preflightVary),
-    scan: { schemeEnd: 0, hostStart: 0, hostEnd: 0, hostKind: 'domain', port: null },
+    scan: newOriginScan(),
   };
 }
 

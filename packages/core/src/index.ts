@@ -8,6 +8,7 @@
  */
 export { createCorsPolicy, isCorsPolicy, DEFAULT_METHODS, MAX_MAX_AGE } from './policy.js';
 export { corsRequestKind, normalizeMethod } from './classify.js';
+export { corsPreflightMethod } from './preflight-method.js';
 export type { CorsRequestKind } from './classify.js';
 export { selectedPolicy, ERR_CORS_SELECTOR_RESULT } from './select.js';
 export type { CorsPolicySelector } from './select.js';
@@ -15,14 +16,34 @@ export { parseOrigin, MAX_ORIGIN_LENGTH } from './origin.js';
 export type { ParsedOrigin, TupleOrigin, NullOrigin, HostKind } from './origin.js';
 export { appendVary } from './vary.js';
 export {
-  CORS_RESPONSE_HEADERS,
-  applyCorsHeaders,
   corsRequestFromHeaderRecord,
   corsRequestFromHeaders,
   originFromRawHeaders,
-} from './apply.js';
-export type { HeaderRecord, HeadersLike } from './apply.js';
+} from './request.js';
+export type { HeaderRecord } from './request.js';
+export {
+  CORS_RESPONSE_HEADERS,
+  applyCorsHeaders,
+  headerString,
+  mergedVary,
+  preflightFraming,
+  writeCorsHeaders,
+} from './response.js';
+export type { CorsHeaderTarget, HeadersLike, PreflightFraming } from './response.js';
+export { keepVary } from './keep-vary.js';
+export type { WriteHeadTarget } from './keep-vary.js';
+export { writeCorsDecision } from './write-decision.js';
+export { corsDisabledDecision } from './disabled.js';
+export { isThenable, corsPolicySource, policyForRequest } from './adapter.js';
+export type { CorsPolicySource } from './adapter.js';
+export { readAdapterOptions } from './adapter-options.js';
+export type { AdapterOptionSpec, AdapterOptions } from './adapter-options.js';
 export { CorsError, CorsConfigError, isCorsConfigError } from './errors.js';
+export {
+  CorsAdapterError,
+  ERR_CORS_ADAPTER_OPTIONS,
+  checkDecisionListener,
+} from './adapter-errors.js';
 export type { CorsConfigIssue, CorsConfigIssueCode } from './errors.js';
 export { DENIED_ORIGIN_PREFLIGHT_STATUS, ERR_CORS_FUNCTION_RESULT } from './decision.js';
 export type { CorsTraceStep } from './decision.js';
@@ -32,6 +53,7 @@ export {
   MAX_REQUEST_HEADERS_COUNT,
   MAX_REQUEST_HEADERS_LENGTH,
   MAX_REQUEST_METHOD_LENGTH,
+  isForbiddenRequestHeader,
 } from './tokens.js';
 export { CORS_REASONS } from './reasons.js';
 export type {

@@ -89,8 +89,11 @@ export type RegExpAnalysis =
       readonly forms: readonly (readonly FlatAtom[])[];
     };
 
-class Refusal {
-  constructor(readonly problem: RegExpProblem) {}
+/** Thrown from deep in the parser and caught once, at the top; an Error so that it has a stack. */
+class Refusal extends Error {
+  constructor(readonly problem: RegExpProblem) {
+    super(problem.message);
+  }
 }
 
 const refuse = (code: RegExpProblem['code'], message: string): never => {

@@ -70,6 +70,11 @@ export interface OriginScan {
   port: number | null;
 }
 
+/** A fresh scratch {@link OriginScan}, filled in by {@link scanOrigin}. */
+export function newOriginScan(): OriginScan {
+  return { schemeEnd: 0, hostStart: 0, hostEnd: 0, hostKind: 'domain', port: null };
+}
+
 /**
  * Parses an `Origin` header value. Returns `null` for anything a browser would never send: a path
  * or trailing slash, userinfo, a query or fragment, white space, upper case, a default port, a port
@@ -79,13 +84,7 @@ export interface OriginScan {
 export function parseOrigin(value: string): ParsedOrigin | null {
   if (typeof value !== 'string') return null;
   if (value === 'null') return NULL_ORIGIN;
-  const scan: OriginScan = {
-    schemeEnd: 0,
-    hostStart: 0,
-    hostEnd: 0,
-    hostKind: 'domain',
-    port: null,
-  };
+  const scan = newOriginScan();
   if (!scanOrigin(value, scan)) return null;
   return {
     kind: 'tuple',

@@ -486,7 +486,11 @@ function readHeaderList(
     }
     // Header names are case-insensitive; browsers send them lower-cased in preflights.
     const lower = name.toLowerCase();
-    if (option === 'allowedHeaders' && isForbiddenRequestHeader(lower)) {
+    if (
+      option === 'allowedHeaders' &&
+      // A browser sets this Private Network Access header itself, like the forbidden ones.
+      (isForbiddenRequestHeader(lower) || lower === 'access-control-request-private-network')
+    ) {
       issues.push({
         code: 'allowed_headers_forbidden',
         option: Array.isArray(value) ? `${option}[${index}]` : option,

@@ -16,4 +16,6 @@ export const CORS_REASONS: Readonly<Record<CorsReason, string>> = Object.freeze(
     'The preflight asks for a request header that `allowedHeaders` does not allow.',
   'private-network-not-allowed':
     'A legacy Private Network Access preflight that `allowPrivateNetwork` does not grant; answered as any allowed preflight, without Access-Control-Allow-Private-Network.',
+  'cors-disabled':
+    'CORS is off for the route (Fastify `cors: false`, Nest `@Cors(false)`): preflights are refused, other requests get no CORS headers.',
 });

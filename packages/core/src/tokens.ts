@@ -52,7 +52,6 @@ const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'accept-encoding',
   'access-control-request-headers',
   'access-control-request-method',
-  'access-control-request-private-network',
   'connection',
   'content-length',
   'cookie',
@@ -72,11 +71,32 @@ const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'via',
 ]);
 
-/** True for a forbidden request-header name (lower case), `proxy-*` and `sec-*` included. */
-export function isForbiddenRequestHeader(name: string): boolean {
-  return (
-    FORBIDDEN_REQUEST_HEADERS.has(name) || name.startsWith('proxy-') || name.startsWith('sec-')
-  );
+/** The method-override headers that are forbidden when they name a forbidden method. */
+const METHOD_OVERRIDE_HEADERS: ReadonlySet<string> = new Set([
+  'x-http-method',
+  'x-http-method-override',
+  'x-method-override',
+]);
+
+/**
+ * Fetch §2.2.2 "forbidden request-header": a page cannot set it (the browser drops it from a
+ * `fetch()` without an error, and sets some of these itself), so it never appears in
+ * `Access-Control-Request-Headers`. The name in any case, `proxy-*` and `sec-*` included; a
+ * method-override header is forbidden when its `value` names a forbidden method.
+ *
+ * @example isForbiddenRequestHeader('Cookie') // true
+ * @example isForbiddenRequestHeader('X-HTTP-Method-Override', 'TRACE') // true
+ */
+export function isForbiddenRequestHeader(name: string, value?: string): boolean {
+  const lower = name.toLowerCase();
+  if (
+    FORBIDDEN_REQUEST_HEADERS.has(lower) ||
+    lower.startsWith('proxy-') ||
+    lower.startsWith('sec-')
+  )
+    return true;
+  if (value === undefined || !METHOD_OVERRIDE_HEADERS.has(lower)) return false;
+  return value.split(',').some((item) => FORBIDDEN_METHODS.has(item.trim().toUpperCase()));
 }
 
 /** Upper bound on the length of `Access-Control-Request-Method`; longer values are refused. */

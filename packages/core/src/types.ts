@@ -33,7 +33,8 @@ export type CorsReason =
   | 'headers-malformed'
   | 'headers-too-large'
   | 'header-not-allowed'
-  | 'private-network-not-allowed';
+  | 'private-network-not-allowed'
+  | 'cors-disabled';
 
 /** The lower-case names of the response headers a decision may set. */
 export type CorsHeaderName =

@@ -37,25 +37,23 @@ function merge(existing: string, tokens: string): string {
   if (current === '*') return '*';
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const part of current.split(',')) {
-    const token = part.trim();
-    if (token === '') continue;
-    if (token === '*') return '*';
-    const key = token.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(token);
-  }
+  if (!addTokens(current, seen, out)) return '*';
   const before = out.length;
-  for (const part of tokens.split(',')) {
-    const token = part.trim();
-    if (token === '') continue;
-    if (token === '*') return '*';
-    const key = token.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(token);
-  }
+  if (!addTokens(tokens, seen, out)) return '*';
   if (out.length === before) return current;
   return out.join(', ');
+}
+
+/** Adds the list's tokens not seen yet to `out`; `false` when the list holds `*`. */
+function addTokens(list: string, seen: Set<string>, out: string[]): boolean {
+  for (const part of list.split(',')) {
+    const token = part.trim();
+    if (token === '') continue;
+    if (token === '*') return false;
+    const key = token.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(token);
+  }
+  return true;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  corsPreflightMethod,
   corsRequestKind,
   createCorsPolicy,
   normalizeMethod,
@@ -77,5 +78,22 @@ describe('normalizeMethod (Fetch §2.2.1 "normalize a method")', () => {
       requestMethod: 'patch',
     }) as CorsDecision;
     expect(patch.reason).toBe('method-not-allowed');
+  });
+});
+
+describe('corsPreflightMethod', () => {
+  it('names the method a preflight asks about, as the actual request will carry it', () => {
+    expect(corsPreflightMethod({ method: 'OPTIONS', origin: APP, requestMethod: 'delete' })).toBe(
+      'DELETE',
+    );
+    expect(corsPreflightMethod({ method: 'OPTIONS', origin: APP, requestMethod: 'patch' })).toBe(
+      'patch',
+    );
+  });
+
+  it('names none for a request that is not a preflight: its own method finds its route', () => {
+    expect(corsPreflightMethod({ method: 'PUT', origin: APP })).toBeUndefined();
+    expect(corsPreflightMethod({ method: 'OPTIONS', origin: APP })).toBeUndefined();
+    expect(corsPreflightMethod({ method: 'OPTIONS', requestMethod: 'PUT' })).toBeUndefined();
   });
 });

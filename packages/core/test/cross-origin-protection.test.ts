@@ -359,6 +359,7 @@ describe('trusted origins', () => {
   });
 
   it('types check() as synchronous unless a trusted origin may be async', () => {
+    /* eslint-disable @typescript-eslint/unbound-method -- expectTypeOf reads the type; nothing is called */
     const sync = createCrossOriginProtection({ trustedOrigins: ['https://a.example'] });
     expectTypeOf(sync.check).returns.toEqualTypeOf<CrossOriginDecision>();
     const none = createCrossOriginProtection();
@@ -387,6 +388,7 @@ describe('trusted origins', () => {
     expectTypeOf(fromAsyncCors.check).returns.toEqualTypeOf<
       CrossOriginDecision | Promise<CrossOriginDecision>
     >();
+    /* eslint-enable @typescript-eslint/unbound-method */
   });
 });
 

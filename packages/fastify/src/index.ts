@@ -18,6 +18,7 @@ export type {
   FastifyCorsOptions,
   FastifyCorsPluginOptions,
   FastifyCorsPolicyOption,
+  FastifyCorsPolicySelector,
   FastifyRouteCorsConfig,
 } from './plugin.js';
 

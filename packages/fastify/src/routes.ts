@@ -1,54 +1,39 @@
 /**
- * Which route a preflight is about. A preflight for `PUT /items/42` arrives as `OPTIONS /items/42`,
- * so Fastify routes it to an OPTIONS route (ours or the app's), not to the `PUT /items/:id` route
- * whose `config.cors` must decide it. `fastify.findRoute` finds that route but does not return its
- * config, so this module keeps a second router, of the same implementation (find-my-way, loaded
- * from Fastify's own dependencies) and the same router options, holding every route of the scope
- * with its compiled policy. It is built once, when the app is ready, and only when some route has a
- * `config.cors`; per preflight it costs one lookup.
+ * The routes of one plugin scope, each with its compiled `config.cors`, and which of them a
+ * preflight is about. A preflight for `PUT /items/42` arrives as `OPTIONS /items/42`, so Fastify
+ * routes it to an OPTIONS route (ours or the app's), not to the `PUT /items/:id` route whose
+ * `config.cors` must decide it.
+ *
+ * Fastify has no public way to get there: `fastify.findRoute({ method, url })` finds the route but
+ * returns only `{ handler, params, searchParams }` (Fastify 5 reduces the surface on purpose; its
+ * `handler` is Fastify's shared `routeHandler`, the same function for every route), so neither the
+ * route's config nor its pattern can be read back. test/drift.test.ts pins that, so the day Fastify
+ * exposes the config this table can go. Until then this module keeps a second router of the same
+ * implementation, find-my-way (a dependency of this package, in the range Fastify 5 uses, so that
+ * a bundled app has it too), with the same router options, holding every route the plugin saw with
+ * its own policy. Per preflight it costs one lookup.
  */
-import { createRequire } from 'node:module';
-import type { FastifyInstance } from 'fastify';
-import { CorsError, type CorsPolicy } from '@cors/core';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import {
+  CorsError,
+  corsPolicySource,
+  createCorsPolicy,
+  headerString,
+  isCorsConfigError,
+  corsRequestKind,
+  normalizeMethod,
+  type CorsOptions,
+  type CorsPolicy,
+  type CorsPolicySource,
+  type CorsRequest,
+} from '@cors/core';
 
-/** A route's own policy: a policy, `null` for `cors: false`, `undefined` for the scope's policy. */
-export type RouteEntry = CorsPolicy | null | undefined;
+/** A route's own policy: a policy or selector, `false` for `cors: false`, `undefined` for the scope's. */
+export type RouteEntry = CorsPolicySource<FastifyRequest> | false | undefined;
 
-/** The part of a find-my-way router this module uses. */
-interface Router {
-  on(
-    method: string | string[],
-    path: string,
-    options: { constraints?: Record<string, unknown> },
-    handler: () => void,
-    store: { readonly entry: RouteEntry },
-  ): void;
-  find(
-    method: string,
-    path: string,
-    derivedConstraints?: Record<string, unknown>,
-  ): { store: { readonly entry: RouteEntry } } | null;
-}
-
-type RouterFactory = (options: Record<string, unknown>) => Router;
-
-/** One route as seen by `onRoute`. */
-interface RecordedRoute {
-  readonly method: string | string[];
-  readonly url: string;
-  readonly constraints: Record<string, unknown> | undefined;
-  readonly entry: RouteEntry;
-}
-
-/** The router options that change which route a path selects. */
-const ROUTER_OPTIONS = [
-  'caseSensitive',
-  'ignoreTrailingSlash',
-  'ignoreDuplicateSlashes',
-  'maxParamLength',
-  'allowUnsafeRegex',
-  'useSemicolonDelimiter',
-] as const;
+/** What `onRoute` is given: the route's options, with the URL Fastify made of the prefix. */
+export type DeclaredRoute = RouteOptions & { routePath: string; path: string; prefix: string };
 
 /**
  * The constraints a preflight can be matched on: Fastify's built-in ones, derived from request
@@ -56,117 +41,91 @@ const ROUTER_OPTIONS = [
  */
 const KNOWN_CONSTRAINTS = ['host', 'version'] as const;
 
+export interface RouteTable {
+  /** Compiles a route's `config.cors` and records the route; call from `onRoute`. */
+  add(route: DeclaredRoute): void;
+  /**
+   * The policy of the route that decides a request: its own route, or for a preflight the route it
+   * asks about (`Access-Control-Request-Method` at the preflight's URL).
+   * @throws {CorsError} `ERR_CORS_ROUTE_NOT_COMPILED` for a route Fastify has and the plugin never saw.
+   */
+  entryFor(request: FastifyRequest, corsRequest: CorsRequest): RouteEntry;
+}
+
 function noop(): void {}
 
-/** Loads find-my-way from where Fastify resolves it, so both routers are the same code. */
-function loadRouterFactory(): RouterFactory {
-  try {
-    const requireHere = createRequire(import.meta.url);
-    const fastifyEntry = requireHere.resolve('fastify');
-    return createRequire(fastifyEntry)('find-my-way') as RouterFactory;
-  } catch (error) {
-    const failure = new CorsError(
-      'ERR_CORS_ROUTER_UNAVAILABLE',
-      "@cors/fastify could not load find-my-way from Fastify's dependencies, which it needs to find " +
-        'the route a preflight is about when routes have `config.cors`. Keep fastify resolvable ' +
-        'from @cors/fastify (do not bundle fastify).',
-    );
-    (failure as Error & { cause?: unknown }).cause = error;
-    throw failure;
-  }
-}
+export function createRouteTable(fastify: FastifyInstance): RouteTable {
+  // The router options Fastify was given: Fastify 5 keeps them in `routerOptions`, or, given at
+  // the top (deprecated), among its other options, which find-my-way ignores.
+  const config = fastify.initialConfig;
+  const router = FindMyWay((config.routerOptions ?? config) as Parameters<typeof FindMyWay>[0]);
+  /** Equal option objects (one `config` shared by several routes) are compiled once. */
+  const compiled = new WeakMap<object, CorsPolicy>();
 
-/** The routes of one plugin scope, and the lookup of a preflight's target route. */
-export interface RouteTable {
-  /** Records a route; call from `onRoute`. */
-  add(
-    method: string | string[],
-    url: string,
-    constraints: Record<string, unknown> | undefined,
-    entry: RouteEntry,
-    alsoWithTrailingSlash: boolean,
-  ): void;
-  /** Builds the router if any recorded route has its own policy; call once, when ready. */
-  build(fastify: FastifyInstance): void;
-  /**
-   * The entry of the route that `method url` selects: its policy, `null` for `cors: false`, or
-   * `undefined` when no route of this scope matches or no route has its own policy.
-   */
-  find(
-    method: string,
-    url: string,
-    host: string | undefined,
-    version: string | undefined,
-  ): RouteEntry;
-}
-
-export function createRouteTable(): RouteTable {
-  let recorded: RecordedRoute[] | null = [];
-  let hasOwnPolicies = false;
-  let router: Router | null = null;
-  let usesHost = false;
-  let usesVersion = false;
-
-  function insert(target: Router, route: RecordedRoute): void {
+  function compile(cors: unknown, method: string | string[], url: string): RouteEntry {
+    if (cors === undefined || cors === false) return cors;
+    const source = corsPolicySource<FastifyRequest>(cors) ?? compiled.get(cors as object);
+    if (source !== undefined) return source;
     try {
-      // Boxed: find-my-way stores a missing store as null, which would read as `cors: false`.
-      target.on(route.method, route.url, { constraints: route.constraints }, noop, {
-        entry: route.entry,
-      });
-    } catch {
-      // Fastify has accepted this route, so the only way to get here is a pattern that differs
-      // by a custom constraint this router does not know: the first route wins.
+      const policy = createCorsPolicy(cors as CorsOptions);
+      compiled.set(cors as object, policy);
+      return policy;
+    } catch (error) {
+      if (isCorsConfigError(error))
+        error.message = `Route ${[method].flat().join(',')} ${url}: config.cors: ${error.message}`;
+      throw error;
     }
   }
 
   return {
-    add(method, url, constraints, entry, alsoWithTrailingSlash) {
-      if (recorded === null) return;
-      let known: Record<string, unknown> | undefined;
-      if (constraints !== undefined) {
-        for (const name of KNOWN_CONSTRAINTS) {
-          if (constraints[name] === undefined) continue;
-          known ??= {};
-          known[name] = constraints[name];
-          if (name === 'host') usesHost = true;
-          else usesVersion = true;
+    add(route) {
+      // Boxed: find-my-way stores a missing store as null.
+      const store = { entry: compile(route.config?.cors, route.method, route.url) };
+      const constraints: Record<string, unknown> = {};
+      for (const name of KNOWN_CONSTRAINTS)
+        if (route.constraints?.[name] !== undefined) constraints[name] = route.constraints[name];
+      // Fastify also declares `prefix + '/'` for a `'/'` route, without running onRoute for it.
+      const withSlash =
+        route.routePath === '' &&
+        route.prefix !== '' &&
+        (route.prefixTrailingSlash ?? 'both') === 'both';
+      for (const path of withSlash ? [route.url, `${route.url}/`] : [route.url]) {
+        try {
+          router.on(route.method as HTTPMethod, path, { constraints }, noop, store);
+        } catch {
+          // Fastify accepted this route, so it differs from an earlier one only by a custom
+          // constraint this router does not know (or is the slash twin): the first route wins.
         }
       }
-      if (entry !== undefined) hasOwnPolicies = true;
-      recorded.push({ method, url, constraints: known, entry });
-      // Fastify registers `prefix + '/'` for a `'/'` route without running onRoute for it.
-      if (alsoWithTrailingSlash)
-        recorded.push({ method, url: `${url}/`, constraints: known, entry });
     },
 
-    build(fastify) {
-      const routes = recorded;
-      recorded = null;
-      if (routes === null || !hasOwnPolicies) return;
-      const config = fastify.initialConfig as Record<string, unknown> & {
-        routerOptions?: Record<string, unknown>;
+    entryFor(request, corsRequest) {
+      if (corsRequestKind(corsRequest) !== 'preflight') {
+        const { config, method, url } = request.routeOptions;
+        return compile((config as { cors?: unknown }).cors, method, url ?? request.url);
+      }
+      // A preflight is decided by the route it asks about, not by the OPTIONS route it reached.
+      const method = normalizeMethod(corsRequest.requestMethod as string);
+      // The constraints Fastify derives from a request's headers (none when absent).
+      const constraints = {
+        host: request.headers.host,
+        version: headerString(request.headers['accept-version']),
       };
-      const options: Record<string, unknown> = {};
-      for (const name of ROUTER_OPTIONS) {
-        const value = config.routerOptions?.[name] ?? config[name];
-        if (value !== undefined) options[name] = value;
-      }
-      const built = loadRouterFactory()(options);
-      for (const route of routes) insert(built, route);
-      router = built;
-    },
-
-    find(method, url, host, version) {
-      if (router === null) return undefined;
-      let constraints: Record<string, unknown> | undefined;
-      if (usesHost && host !== undefined) constraints = { host };
-      if (usesVersion && version !== undefined) (constraints ??= {}).version = version;
-      try {
-        return router.find(method, url, constraints)?.store.entry;
-      } catch {
-        // A path the router cannot decode selects no route; the scope's policy decides.
-        return undefined;
-      }
+      // The same router as Fastify's, with its options, so it parses the URL as Fastify just did.
+      const found = router.find(method as HTTPMethod, request.url, constraints);
+      if (found !== null) return (found.store as { entry: RouteEntry }).entry;
+      // A method Fastify cannot route (`patch` stays `patch`) has no route: the scope decides.
+      if (method !== method.toUpperCase()) return undefined;
+      const unseen = fastify.findRoute({ method: method as never, url: request.url, constraints });
+      if (unseen === null) return undefined;
+      // A route the plugin never saw may have a config.cors of its own: refuse rather than grant
+      // its preflight with the scope's policy.
+      throw new CorsError(
+        'ERR_CORS_ROUTE_NOT_COMPILED',
+        `@cors/fastify: route ${method} ${request.url} was declared where the plugin ` +
+          'could not see it (in a plugin loaded before it), so its config.cors is unknown. ' +
+          'Register corsPlugin before the plugins that declare routes.',
+      );
     },
   };
 }

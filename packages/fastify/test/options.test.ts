@@ -82,7 +82,7 @@ describe('plugin options', () => {
   ])('refuses %s', async (_name, options, message) => {
     const error = await registrationError(options);
     expect(error).toBeInstanceOf(CorsError);
-    expect((error as CorsError).code).toBe('ERR_CORS_PLUGIN_OPTIONS');
+    expect((error as CorsError).code).toBe('ERR_CORS_ADAPTER_OPTIONS');
     expect((error as Error).message).toMatch(message);
   });
 });

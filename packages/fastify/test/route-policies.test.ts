@@ -299,16 +299,19 @@ describe('route configs are compiled at start-up', () => {
     await app.close();
   });
 
-  it('refuses requests to a route whose config.cors it never saw, rather than apply the plugin policy', async () => {
+  it('compiles the config.cors of a route declared before a plugin that was not awaited', async () => {
     const app = Fastify();
     try {
       // Not awaited: Fastify declares the route below before the plugin runs.
       app.register(corsPlugin, { origin: [APP] });
       app.get('/early', { config: { cors: false } }, async () => 'early');
       const response = await app.inject({ method: 'GET', url: '/early', headers: { origin: APP } });
-      expect(response.statusCode).toBe(500);
-      expect(response.json().code).toBe('ERR_CORS_ROUTE_NOT_COMPILED');
-      expect(response.json().message).toContain('await fastify.register(corsPlugin');
+      const { statusCode, headers } = response;
+      expect([statusCode, headers['access-control-allow-origin'], headers.vary]).toEqual([
+        200,
+        undefined,
+        undefined,
+      ]);
     } finally {
       await app.close();
     }

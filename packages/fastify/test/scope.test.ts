@@ -200,7 +200,7 @@ describe('refuses a second CORS plugin where both would answer the same prefligh
     const error = await startupError((app) => {
       app.register(corsPlugin, { origin: [APP], prefix: '/api' } as never);
     });
-    expect((error as CorsError).code).toBe('ERR_CORS_PLUGIN_OPTIONS');
+    expect((error as CorsError).code).toBe('ERR_CORS_ADAPTER_OPTIONS');
     expect((error as Error).message).toContain('Register it inside a scope');
   });
 });

@@ -9,14 +9,22 @@
  * @packageDocumentation
  */
 import {
-  CORS_RESPONSE_HEADERS,
   appendVary,
+  checkDecisionListener,
+  corsDisabledDecision,
+  headerString,
   corsRequestFromHeaderRecord,
-  createCorsPolicy,
-  isCorsPolicy,
+  readAdapterOptions,
+  isThenable,
+  policyForRequest,
+  writeCorsDecision,
   type CorsDecision,
+  type CorsHeaderTarget,
   type CorsOptions,
   type CorsPolicy,
+  type CorsPolicySelector,
+  type CorsRequest,
+  type WriteHeadTarget,
 } from '@cors/core';
 
 /**
@@ -32,8 +40,8 @@ export interface CorsContext {
   readonly req: {
     readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   };
-  /** Node's response, to read the `Vary` already set. */
-  readonly res: { getHeader(name: string): number | string | readonly string[] | undefined };
+  /** Node's response: the headers are written there, and `Vary` kept when its head is written. */
+  readonly res: CorsHeaderTarget & WriteHeadTarget;
   /** True once the response head was written. */
   readonly headerSent: boolean;
   /** The response status. */
@@ -74,13 +82,22 @@ export interface KoaCorsAdapterOptions<Ctx extends CorsContext = CorsContext> {
 }
 
 /**
- * The options of {@link cors}: the core's {@link CorsOptions} plus {@link KoaCorsAdapterOptions}.
+ * The options of {@link cors}: the core's {@link @cors/core!CorsOptions | CorsOptions} plus {@link KoaCorsAdapterOptions}.
  *
  * @example
  * { origin: ['https://app.example.com'], credentials: true, onDecision: (d) => metrics.count(d.reason) }
  */
 export type KoaCorsOptions<Ctx extends CorsContext = CorsContext> = CorsOptions &
   KoaCorsAdapterOptions<Ctx>;
+
+/**
+ * Chooses the policy of one request (a tenant chosen by `ctx.host`, say): return one of the
+ * policies compiled at start-up, never options. See docs/multi-tenant.md.
+ *
+ * @example
+ * app.use(cors((ctx) => byHost.get(ctx.host) ?? fallback));
+ */
+export type KoaCorsPolicySelector<Ctx extends CorsContext = CorsContext> = CorsPolicySelector<Ctx>;
 
 /** A Koa middleware, accepted by `app.use`, `router.use` and route definitions of `@koa/router`. */
 export type CorsMiddleware<Ctx extends CorsContext = CorsContext> = (
@@ -103,8 +120,7 @@ export type CorsMiddleware<Ctx extends CorsContext = CorsContext> = (
  * README for preflights with `@koa/router`). The same middleware running twice for one request (say
  * from `router.use` and from a route) decides once.
  *
- * @param options - The core's options plus `onDecision`, or a policy made by `createCorsPolicy`.
- * @param adapterOptions - With a policy: this adapter's options (`onDecision`).
+ * @param options - The core's options plus this adapter's (`onDecision`), or `{ policy, onDecision }`.
  * @throws {CorsConfigError} when the options are invalid.
  * @example
  * import Koa from 'koa';
@@ -116,38 +132,64 @@ export type CorsMiddleware<Ctx extends CorsContext = CorsContext> = (
 export function cors<Ctx extends CorsContext = CorsContext>(
   options: KoaCorsOptions<Ctx>,
 ): CorsMiddleware<Ctx>;
+/**
+ * The same, with a policy made once by `createCorsPolicy` (or a selector returning one per
+ * request) and this adapter's options beside it.
+ *
+ * @param policy - A policy from `createCorsPolicy`, or a selector returning one of the policies
+ * compiled at start-up.
+ * @param adapterOptions - This adapter's options (`onDecision`).
+ */
 export function cors<Ctx extends CorsContext = CorsContext>(
-  policy: CorsPolicy,
+  policy: CorsPolicy | KoaCorsPolicySelector<Ctx>,
   adapterOptions?: KoaCorsAdapterOptions<Ctx>,
 ): CorsMiddleware<Ctx>;
 export function cors<Ctx extends CorsContext = CorsContext>(
-  options: KoaCorsOptions<Ctx> | CorsPolicy,
+  options: KoaCorsOptions<Ctx> | CorsPolicy | KoaCorsPolicySelector<Ctx>,
   adapterOptions?: KoaCorsAdapterOptions<Ctx>,
 ): CorsMiddleware<Ctx> {
-  let policy: CorsPolicy;
-  let onDecision: CorsDecisionListener<Ctx> | undefined;
-  if (isCorsPolicy(options)) {
-    policy = options;
-    onDecision = adapterOptions?.onDecision;
-  } else {
-    // The core refuses unknown options, so this adapter's own option is taken out first.
-    const { onDecision: listener, ...coreOptions } = (options ?? {}) as KoaCorsOptions<Ctx>;
-    policy = createCorsPolicy(coreOptions as CorsOptions);
-    onDecision = listener ?? adapterOptions?.onDecision;
-  }
-  if (onDecision !== undefined && typeof onDecision !== 'function') {
-    throw new TypeError(
-      `onDecision must be a function (decision, ctx) => void; got ${typeof onDecision}.`,
-    );
-  }
+  // The core refuses unknown options, so this adapter's own option is taken out first.
+  const { source: policySource, own } = readAdapterOptions<Ctx>('@cors/koa', options);
+  const onDecision = (own.onDecision ?? adapterOptions?.onDecision) as
+    CorsDecisionListener<Ctx> | undefined;
+  checkDecisionListener(onDecision, '@cors/koa');
 
+  return decidingMiddleware<Ctx>(
+    (ctx, request) => policyForRequest(policySource, ctx).decide(request),
+    onDecision,
+  );
+}
+
+/**
+ * A middleware for paths with CORS off, the same answer as Fastify's `cors: false` and Nest's
+ * `@Cors(false)` (the core's `cors-disabled` decision): preflights refused with `403`, other
+ * requests on without CORS headers. Give it the paths a broader `cors()` must not take.
+ *
+ * @example
+ * const off = corsOff();
+ * const main = cors({ origin: ['https://app.example.com'] });
+ * app.use((ctx, next) => (ctx.path.startsWith('/internal/') ? off(ctx, next) : main(ctx, next)));
+ */
+export function corsOff<Ctx extends CorsContext = CorsContext>(
+  adapterOptions?: KoaCorsAdapterOptions<Ctx>,
+): CorsMiddleware<Ctx> {
+  checkDecisionListener(adapterOptions?.onDecision, '@cors/koa');
+  return decidingMiddleware<Ctx>(
+    (_ctx, request) => corsDisabledDecision(request),
+    adapterOptions?.onDecision,
+  );
+}
+
+function decidingMiddleware<Ctx extends CorsContext>(
+  decideFor: (ctx: Ctx, request: CorsRequest) => CorsDecision | Promise<CorsDecision>,
+  onDecision: CorsDecisionListener<Ctx> | undefined,
+): CorsMiddleware<Ctx> {
   // Marks a context this middleware already handled: with @koa/router the same middleware may be
   // reached twice for one request (router.use plus an OPTIONS route, see the README).
   const handled = Symbol('@cors/koa handled');
 
   // Not an async function: an await costs a turn of the microtask queue and a promise on every
-  // request, and most requests need neither (a preflight is answered, a request without CORS
-  // headers to merge back only waits for the route).
+  // request, and most requests need neither.
   return function cors(ctx, next) {
     const marks = ctx as unknown as Record<symbol, unknown>;
     if (marks[handled] === true) return next();
@@ -156,10 +198,10 @@ export function cors<Ctx extends CorsContext = CorsContext>(
     // This cors() now speaks for the request, even if deciding fails (see respond's catch).
     marks[LAST_DECIDED] = handled;
 
-    const pending = policy.decide(corsRequestFromHeaderRecord(ctx.method, ctx.req.headers));
+    const pending = decideFor(ctx, corsRequestFromHeaderRecord(ctx.method, ctx.req.headers));
     // Async only when the user gave a function that returns a promise (the core's rule); a
     // rejection propagates to Koa's error handling like any middleware error.
-    if (isThenable(pending)) {
+    if (isThenable<CorsDecision>(pending)) {
       return Promise.resolve(pending).then((decision) => respond(ctx, next, decision, second));
     }
     return respond(ctx, next, pending, second);
@@ -175,58 +217,40 @@ export function cors<Ctx extends CorsContext = CorsContext>(
     if (onDecision !== undefined) onDecision(decision, ctx);
     // Someone upstream already answered (say a timeout, while an async origin function ran).
     if (ctx.headerSent) return DONE;
+    // A policy that ran earlier for this request (say app-wide, before a router's own): this
+    // later, more specific decision replaces its CORS headers.
+    // A route that sets `Vary` itself (`ctx.set('Vary', 'Accept')`) would replace the CORS tokens;
+    // they are kept, and merged back when the head is written, error responses included.
+    const framing = writeCorsDecision(ctx.res, ctx.res, decision, second);
 
-    // A policy that ran earlier for this request (say app-wide, before a router's own) allowed it:
-    // this later, more specific decision replaces its CORS headers, so that a refusal here is not
-    // undone by headers left from there. Allowed decisions always set ACAO, so it is the marker.
-    if (second && ctx.res.getHeader('access-control-allow-origin') !== undefined) {
-      for (const name of CORS_RESPONSE_HEADERS) ctx.remove(name);
-    }
-    const headers = decision.headers;
-    for (const name in headers) ctx.set(name, headers[name as keyof typeof headers] as string);
-    const vary = decision.vary;
-    if (vary !== '') mergeVary(ctx, vary);
-
-    if (decision.end) {
+    if (framing !== undefined) {
       // An explicit null body, then the status: Koa then sends no status text as body. (A JSON type
       // set upstream would turn Koa 3's null body into `null`, so it goes first; and setting the
-      // body after the status would turn a 403 into a 204.)
+      // body after the status would turn a 403 into a 204.) Koa drops Content-Length on a 204.
       ctx.remove('Content-Type');
       ctx.body = null;
-      ctx.status = decision.status as number;
-      ctx.set('Content-Length', '0');
+      ctx.status = framing.status;
+      for (const name in framing.headers) ctx.set(name, framing.headers[name] as string);
       return DONE;
     }
 
     // Koa waits for next()'s own promise: this middleware only listens to it, so that its work
     // after the route adds no step to the chain. Listeners run in the order they were added, so
-    // these run before Koa's error handling sees a failure.
+    // this runs before Koa's error handling sees a failure.
     const marks = ctx as unknown as Record<symbol, unknown>;
     const routed = next();
-    routed.then(
-      // A route that set `Vary` itself (`ctx.set('Vary', 'Accept')`) replaced the CORS tokens; a
-      // cache would then serve one origin's answer to another. Merging again is a no-op otherwise.
-      // Only Vary comes back: it never grants anything, whereas putting back an Access-Control-*
-      // header a later middleware removed could grant what that middleware meant to refuse.
-      vary === ''
-        ? NOTHING
-        : () => {
-            if (!ctx.headerSent) mergeVaryQuietly(ctx, vary);
-          },
-      (error: unknown) => {
-        // Only the last cors() that took this request speaks for it: an outer one must not put
-        // back what an inner, more specific policy refused (or failed to decide). The error itself
-        // goes on through `routed`, which Koa awaits; nothing thrown here may escape, as the
-        // promise this listener makes is nobody's to handle.
-        if (marks[LAST_DECIDED] === handled) {
-          try {
-            addErrorHeaders(error, decision);
-          } catch {
-            // An error object whose headers cannot be read or written keeps its own.
-          }
+    routed.then(NOTHING, (error: unknown) => {
+      // Only the last cors() that took this request speaks for it: an outer one must not put back
+      // what an inner, more specific policy refused (or failed to decide). The error itself goes
+      // on through `routed`, which Koa awaits; nothing thrown here may escape.
+      if (marks[LAST_DECIDED] === handled) {
+        try {
+          addErrorHeaders(error, decision);
+        } catch {
+          // An error object whose headers cannot be read or written keeps its own.
         }
-      },
-    );
+      }
+    });
     return routed;
   }
 }
@@ -235,31 +259,6 @@ const DONE: Promise<void> = Promise.resolve();
 const NOTHING = (): void => undefined;
 
 const LAST_DECIDED = Symbol.for('@cors/koa last decided');
-
-/**
- * Merges `tokens` into the response's `Vary` with the core's `appendVary` (case-insensitive, no
- * duplicates, `*` absorbs all), so the value is byte-identical to the other adapters'. `ctx.vary`
- * (the `vary` package) would merge too, but it keeps an existing value's odd spacing.
- */
-function mergeVary(ctx: CorsContext, tokens: string): void {
-  const existing = headerString(ctx.res.getHeader('vary'));
-  // The decision's own tokens are already in canonical form: merge only with what is there.
-  if (existing === undefined) {
-    ctx.set('Vary', tokens);
-    return;
-  }
-  const merged = appendVary(existing, tokens);
-  if (merged !== existing) ctx.set('Vary', merged);
-}
-
-/** After the route, where a throw would be an unhandled rejection: a failure leaves Vary as it is. */
-function mergeVaryQuietly(ctx: CorsContext, tokens: string): void {
-  try {
-    mergeVary(ctx, tokens);
-  } catch {
-    // Headers that can no longer be set (a custom response object): nothing better to do.
-  }
-}
 
 /**
  * Koa's `ctx.onerror` removes every response header, then sets `err.headers`: the CORS headers reach
@@ -284,8 +283,8 @@ function addErrorHeaders(error: unknown, decision: CorsDecision): void {
     }
   }
   for (const name in cors) merged[name] = cors[name as keyof typeof cors];
-  const mergedVary = appendVary(vary, decision.vary);
-  if (mergedVary !== '') merged.vary = mergedVary;
+  const mergedValue = appendVary(vary, decision.vary);
+  if (mergedValue !== '') merged.vary = mergedValue;
   try {
     target.headers = merged;
   } catch {
@@ -293,16 +292,34 @@ function addErrorHeaders(error: unknown, decision: CorsDecision): void {
   }
 }
 
-function headerString(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
-  return Array.isArray(value) ? value.join(', ') : String(value);
+/**
+ * CORS for the requests under one path prefix, mounted on the app in front of a `@koa/router`
+ * router with that prefix. Unlike `router.use(cors())` plus an `OPTIONS` catch-all route, it sees
+ * every request under the prefix whatever the router matches: preflights are answered, and the
+ * router's own `404` (no route) and `405` (`allowedMethods()`: wrong method) stay what they are
+ * and carry the CORS headers. The prefix compares case-insensitively, as `@koa/router` does by
+ * default; a path outside it goes straight on.
+ *
+ * @example
+ * const api = new Router({ prefix: '/api' });
+ * app.use(corsUnder('/api', { origin: ['https://app.example.com'] }));
+ * app.use(api.routes()).use(api.allowedMethods());
+ */
+export function corsUnder<
+  Ctx extends CorsContext & { readonly path: string } = CorsContext & { readonly path: string },
+>(
+  prefix: string,
+  options: KoaCorsOptions<Ctx> | CorsPolicy | KoaCorsPolicySelector<Ctx>,
+  adapterOptions?: KoaCorsAdapterOptions<Ctx>,
+): CorsMiddleware<Ctx> {
+  const middleware = cors<Ctx>(options as CorsPolicy, adapterOptions);
+  const base = (prefix.endsWith('/') ? prefix.slice(0, -1) : prefix).toLowerCase();
+  return function corsUnderPrefix(ctx, next) {
+    const path = ctx.path.toLowerCase();
+    const under = base === '' || path === base || path.startsWith(`${base}/`);
+    return under ? middleware(ctx, next) : next();
+  };
 }
 
-function isThenable(value: unknown): value is PromiseLike<CorsDecision> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
+/** The default export, like `@koa/cors`: `import cors from '@cors/koa'`. */
+export default cors;

@@ -3,7 +3,6 @@
  * is applied (when the class is defined), so a bad option fails at import time, and requests only
  * look the compiled policy up.
  */
-import { SetMetadata } from '@nestjs/common';
 import { compileCors, type CompiledCors, type CorsRouteOptions } from './options.js';
 
 /** The metadata key under which `@Cors()` stores its compiled policy. */
@@ -19,9 +18,9 @@ const DISABLED: RouteCorsMetadata = Object.freeze({ kind: 'disabled' });
 const MODULE: RouteCorsMetadata = Object.freeze({ kind: 'module' });
 
 /**
- * Overrides the module's CORS policy for a controller (every route in it) or a handler, for its
- * actual requests and for the preflights that ask for it. A handler's `@Cors()` wins over its
- * controller's. Needs `CorsModule` in the application.
+ * Overrides the module's CORS policy for a controller (every handler it declares; an inherited one
+ * keeps its own class's) or a handler, for its actual requests and for the preflights that ask for
+ * it. A handler's `@Cors()` wins over its controller's. Needs `CorsModule` in the application.
  *
  * - `@Cors({ origin: [...], ... })` or `@Cors(policy)`: this policy instead of the module's (not
  *   merged with it). Its decisions go to its own `onDecision`, else to the module's.
@@ -42,10 +41,20 @@ export function Cors(options: CorsRouteOptions): ClassDecorator & MethodDecorato
   let metadata: RouteCorsMetadata;
   if (options === false) metadata = DISABLED;
   else if (options === true) metadata = MODULE;
-  else
-    metadata = Object.freeze({
-      kind: 'policy',
-      cors: Object.freeze(compileCors(options, '@Cors()')),
-    });
-  return SetMetadata(CORS_METADATA, metadata);
+  else metadata = Object.freeze({ kind: 'policy', cors: compileCors(options, '@Cors()') });
+  // Where Nest's `SetMetadata` puts it: on the method, or on the controller class.
+  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    const holder = (descriptor?.value as object | undefined) ?? target;
+    Reflect.defineMetadata(CORS_METADATA, metadata, holder);
+    if (descriptor !== undefined) return;
+    // Nest registers for each route a function carrying its method's metadata, not its
+    // controller's: the controller's policy goes to each method that has none of its own (method
+    // decorators run first). An inherited method keeps the policy of the class declaring it.
+    const prototype = (target as { prototype: object }).prototype;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const method: unknown = Object.getOwnPropertyDescriptor(prototype, name)?.value;
+      if (typeof method === 'function' && !Reflect.hasOwnMetadata(CORS_METADATA, method))
+        Reflect.defineMetadata(CORS_METADATA, metadata, method);
+    }
+  };
 }

@@ -16,7 +16,6 @@ export {
 export type { CorsModuleForRootAsyncOptions, CorsModuleForRootOptions } from './module.js';
 export { Cors, CORS_METADATA } from './decorator.js';
 export type { RouteCorsMetadata } from './decorator.js';
-export { ERR_CORS_NEST_OPTIONS } from './options.js';
 export type {
   CompiledCors,
   CorsAdapterOptions,
@@ -24,5 +23,5 @@ export type {
   CorsModuleOptions,
   CorsPrebuiltPolicyOptions,
   CorsRouteOptions,
+  NestCorsPolicySelector,
 } from './options.js';
-export { ERR_CORS_NEST_ROUTE } from './route-table.js';

@@ -3,22 +3,21 @@
  * start-up (module options) or when a class is defined (decorators): never per request.
  */
 import type { IncomingMessage } from 'node:http';
+import type { CorsDecisionListener as NodeCorsDecisionListener } from '@cors/node';
 import {
-  CorsError,
-  createCorsPolicy,
-  isCorsPolicy,
-  type CorsDecision,
+  readAdapterOptions,
+  type CorsPolicySource,
   type CorsOptions,
   type CorsPolicy,
+  type CorsPolicySelector,
 } from '@cors/core';
 
 /**
  * Called once per decided request with the decision and the raw Node request (the same object on
- * Express and Fastify), for logging and metrics. Keep it fast and do not mutate the decision.
- *
- * @example onDecision: (decision, req) => { if (!decision.allowed) logger.warn(`${req.url}: ${decision.message}`); }
+ * Express and Fastify), for logging and metrics: @cors/node's listener, since Nest's requests are
+ * Node's on both platforms.
  */
-export type CorsDecisionListener = (decision: CorsDecision, req: IncomingMessage) => void;
+export type CorsDecisionListener = NodeCorsDecisionListener;
 
 /** Options of this adapter, accepted next to the core's options. */
 export interface CorsAdapterOptions {
@@ -29,13 +28,23 @@ export interface CorsAdapterOptions {
   onDecision?: CorsDecisionListener;
 }
 
-/** A policy built ahead with `createCorsPolicy`, plus this adapter's options. */
+/**
+ * Chooses the policy of one request from the raw Node request (the same object on Express and
+ * Fastify), e.g. by `Host`: return one of the policies compiled at start-up, never options. See
+ * docs/multi-tenant.md.
+ *
+ * @example CorsModule.forRoot({ policy: (req) => byHost.get(req.headers.host ?? '') ?? fallback })
+ */
+export type NestCorsPolicySelector = CorsPolicySelector<IncomingMessage>;
+
+/** A policy built ahead with `createCorsPolicy` (or a selector), plus this adapter's options. */
 export interface CorsPrebuiltPolicyOptions extends CorsAdapterOptions {
   /**
-   * A policy from `createCorsPolicy(...)`, shared with other servers for example.
+   * A policy from `createCorsPolicy(...)`, shared with other servers for example, or a selector
+   * returning one per request.
    * @example CorsModule.forRoot({ policy: createCorsPolicy({ origin: ['https://app.example.com'] }) })
    */
-  policy: CorsPolicy;
+  policy: CorsPolicy | NestCorsPolicySelector;
 }
 
 /**
@@ -48,62 +57,27 @@ export type CorsModuleOptions = (CorsOptions & CorsAdapterOptions) | CorsPrebuil
 
 /**
  * What `@Cors()` takes:
- * - the core's options (plus `onDecision`), or a prebuilt `CorsPolicy`: replaces the module's
+ * - the core's options (plus `onDecision`), a prebuilt `CorsPolicy`, or a selector: replaces the module's
  *   policy for the routes (options are not merged with the module's);
- * - `false`: no CORS for the routes: no CORS headers, and their preflights are refused (403);
+ * - `false`: CORS off (the core's `cors-disabled` decision): no CORS headers, preflights refused (403);
  * - `true`: the module's policy, to undo a controller's `@Cors(...)` on one handler.
  */
-export type CorsRouteOptions = (CorsOptions & CorsAdapterOptions) | CorsPolicy | boolean;
+export type CorsRouteOptions =
+  (CorsOptions & CorsAdapterOptions) | CorsPolicy | NestCorsPolicySelector | boolean;
 
 /** A compiled policy and the listener to tell about its decisions. */
 export interface CompiledCors {
-  readonly policy: CorsPolicy;
+  /** The policy given or compiled, or a selector returning one per request. */
+  readonly policy: CorsPolicySource<IncomingMessage>;
   readonly onDecision: CorsDecisionListener | undefined;
 }
 
-/** The stable code of the errors about this adapter's own options. */
-export const ERR_CORS_NEST_OPTIONS = 'ERR_CORS_NEST_OPTIONS';
-
-function readListener(value: unknown, where: string): CorsDecisionListener | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'function') {
-    throw new CorsError(
-      ERR_CORS_NEST_OPTIONS,
-      `${where}: \`onDecision\` must be a function, got ${typeof value}.`,
-    );
-  }
-  return value as CorsDecisionListener;
-}
-
 /**
- * Validates and compiles options once. A wrong option throws the core's `CorsConfigError`
- * (every problem listed), so a bad configuration stops the application at start-up.
+ * Validates and compiles options once (the core's adapter contract). A wrong option throws the
+ * core's `CorsConfigError` (every problem listed), so a bad configuration stops the application
+ * at start-up.
  */
 export function compileCors(options: unknown, where: string): CompiledCors {
-  if (isCorsPolicy(options)) return { policy: options, onDecision: undefined };
-  if (typeof options !== 'object' || options === null) {
-    throw new CorsError(
-      ERR_CORS_NEST_OPTIONS,
-      `${where}: expected CORS options (with \`origin\`) or a policy from createCorsPolicy().`,
-    );
-  }
-  // Adapter-only options are taken out: the core refuses options it does not know.
-  const { onDecision, policy, ...coreOptions } = options as Record<string, unknown>;
-  const listener = readListener(onDecision, where);
-  if (policy !== undefined) {
-    if (!isCorsPolicy(policy)) {
-      throw new CorsError(
-        ERR_CORS_NEST_OPTIONS,
-        `${where}: \`policy\` must be a policy from createCorsPolicy().`,
-      );
-    }
-    if (Object.keys(coreOptions).length > 0) {
-      throw new CorsError(
-        ERR_CORS_NEST_OPTIONS,
-        `${where}: give either \`policy\` or the CORS options (${Object.keys(coreOptions).join(', ')}), not both.`,
-      );
-    }
-    return { policy, onDecision: listener };
-  }
-  return { policy: createCorsPolicy(coreOptions as unknown as CorsOptions), onDecision: listener };
+  const { source: policy, own } = readAdapterOptions<IncomingMessage>(where, options);
+  return { policy, onDecision: own.onDecision as CorsDecisionListener | undefined };
 }

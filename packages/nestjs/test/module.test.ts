@@ -108,7 +108,7 @@ describe.each(platforms)('CorsModule on %s', (platform: Platform) => {
     const server = await start(platform, GlobalModule);
     try {
       const reader = server.app.get(PolicyReader);
-      expect(reader.cors.policy.options.origin).toEqual([APP]);
+      expect((reader.cors.policy as CorsPolicy).options.origin).toEqual([APP]);
     } finally {
       await server.close();
     }

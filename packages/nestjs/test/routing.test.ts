@@ -1,12 +1,17 @@
 /**
- * The route table: a preflight gets the policy of the handler its path and requested method would
- * reach, with a global prefix (and its exclusions), URI versioning and RouterModule paths, on both
- * platforms; and an actual request gets the policy of the handler its router picks.
+ * Which route decides: a preflight gets the policy of the handler its path and requested method
+ * would reach, with a global prefix (and its exclusions), URI versioning and RouterModule paths, on
+ * both platforms; and an actual request gets the policy of the handler its router picks. The
+ * platform's own router decides (src/routes.ts), so where Express and Fastify pick different
+ * handlers, each gets its own handler's policy.
  */
 import {
   Controller,
+  All,
   Get,
+  Head,
   Module,
+  Options,
   Post,
   VERSION_NEUTRAL,
   Version,
@@ -265,5 +270,141 @@ describe.each(platforms)('when two routes match one path, on %s', (platform: Pla
     }
     const pre = await send(server.port, 'OPTIONS', '/users/me', preflight(APP, 'GET'));
     expect(pre.status).toBe(platform === 'express' ? 204 : 403);
+  });
+});
+
+@Controller('items')
+class ItemsController {
+  @Get('latest')
+  latest() {
+    return 'latest';
+  }
+
+  @Cors({ origin: [ADMIN] })
+  @Post(':id')
+  update() {
+    return 'updated';
+  }
+
+  @Cors(false)
+  @Get('off')
+  off() {
+    return 'off';
+  }
+
+  @Cors({ origin: [ADMIN], preflightContinue: true })
+  @All('any')
+  any() {
+    return 'any';
+  }
+
+  @Get('own-options')
+  ownOptionsGet() {
+    return 'get';
+  }
+
+  @Options('own-options')
+  ownOptions() {
+    return 'own options route';
+  }
+
+  @Cors(false)
+  @Head('head-only')
+  headOnly() {
+    return '';
+  }
+}
+
+@Module({
+  imports: [CorsModule.forRoot({ origin: [APP], preflightContinue: true })],
+  controllers: [ItemsController],
+})
+class ItemsModule {}
+
+describe.each(platforms)("the platform's router decides, on %s", (platform: Platform) => {
+  let server: Started;
+  beforeAll(async () => {
+    server = await start(platform, ItemsModule);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('routes a preflight by the method it asks about, past a static path that has no such method', async () => {
+    // POST /items/latest reaches POST /items/:id, not GET /items/latest.
+    const fromAdmin = await send(server.port, 'OPTIONS', '/items/latest', preflight(ADMIN, 'POST'));
+    expect(fromAdmin.status).toBe(204);
+    expect(fromAdmin.headers['access-control-allow-origin']).toBe(ADMIN);
+    const fromApp = await send(server.port, 'OPTIONS', '/items/latest', preflight(APP, 'POST'));
+    expect(fromApp.status).toBe(403);
+  });
+
+  it('gives HEAD the policy of the GET handler that serves it, and of an explicit HEAD handler', async () => {
+    const head = await send(server.port, 'HEAD', '/items/off', [['origin', APP]]);
+    expect(head.status).toBe(200);
+    expect(corsHeaders(head)).toEqual({});
+    const headPreflight = await send(server.port, 'OPTIONS', '/items/off', preflight(APP, 'HEAD'));
+    expect(headPreflight.status).toBe(403);
+    const explicit = await send(server.port, 'HEAD', '/items/head-only', [['origin', APP]]);
+    expect(corsHeaders(explicit)).toEqual({});
+  });
+
+  it('gives every method of an @All() handler its policy, and lets a passed-on preflight reach it', async () => {
+    const put = await send(server.port, 'PUT', '/items/any', [['origin', ADMIN]]);
+    expect(put.body).toBe('any');
+    expect(corsHeaders(put)).toEqual({ 'access-control-allow-origin': ADMIN });
+    // Its policy passes allowed preflights on: to the OPTIONS the @All() handler serves.
+    const passed = await send(server.port, 'OPTIONS', '/items/any', preflight(ADMIN, 'PUT'));
+    expect(passed.body).toBe('any');
+    expect(passed.headers['access-control-allow-origin']).toBe(ADMIN);
+  });
+
+  it("lets a passed-on preflight reach the application's own OPTIONS handler", async () => {
+    const passed = await send(server.port, 'OPTIONS', '/items/own-options', preflight(APP, 'GET'));
+    expect(passed.body).toBe('own options route');
+    expect(passed.headers['access-control-allow-origin']).toBe(APP);
+  });
+
+  it('answers 404, as without CORS, to a passed-on preflight no OPTIONS handler serves', async () => {
+    const passed = await send(server.port, 'OPTIONS', '/items/latest', preflight(APP, 'GET'));
+    expect(passed.status).toBe(404);
+    expect(passed.headers['access-control-allow-origin']).toBe(APP);
+  });
+});
+
+class BaseController {
+  @Get('inherited')
+  inherited() {
+    return 'inherited';
+  }
+}
+
+@Cors({ origin: [ADMIN] })
+@Controller('derived')
+class DerivedController extends BaseController {
+  @Get('own')
+  own() {
+    return 'own';
+  }
+}
+
+@Module({ imports: [CorsModule.forRoot({ origin: [APP] })], controllers: [DerivedController] })
+class InheritanceModule {}
+
+describe.each(platforms)("a controller's @Cors() and inherited handlers, on %s", (platform) => {
+  let server: Started;
+  beforeAll(async () => {
+    server = await start(platform, InheritanceModule);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('covers the handlers the controller declares; an inherited one keeps the policy of the class declaring it', async () => {
+    const own = await send(server.port, 'GET', '/derived/own', [['origin', ADMIN]]);
+    expect(corsHeaders(own)).toEqual({ 'access-control-allow-origin': ADMIN });
+    const inherited = await send(server.port, 'GET', '/derived/inherited', [['origin', APP]]);
+    expect(inherited.body).toBe('inherited');
+    expect(corsHeaders(inherited)).toEqual({ 'access-control-allow-origin': APP });
   });
 });

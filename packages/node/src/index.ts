@@ -9,14 +9,20 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  CORS_RESPONSE_HEADERS,
-  appendVary,
+  CorsAdapterError,
+  ERR_CORS_ADAPTER_OPTIONS,
+  checkDecisionListener,
+  corsDisabledDecision,
+  corsPolicySource,
   corsRequestFromHeaderRecord,
-  createCorsPolicy,
-  isCorsPolicy,
+  readAdapterOptions,
+  isThenable,
+  policyForRequest,
+  writeCorsDecision,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
+  type CorsPolicySelector,
 } from '@cors/core';
 
 /**
@@ -41,12 +47,23 @@ export interface NodeCorsAdapterOptions {
 }
 
 /**
- * The options of {@link cors}: the core's {@link CorsOptions} plus {@link NodeCorsAdapterOptions}.
+ * The options of {@link cors}: the core's {@link @cors/core!CorsOptions | CorsOptions} plus {@link NodeCorsAdapterOptions}.
  *
  * @example
  * { origin: ['https://app.example.com'], credentials: true, onDecision: (d) => metrics.count(d.reason) }
  */
 export type NodeCorsOptions = CorsOptions & NodeCorsAdapterOptions;
+
+/**
+ * Chooses the policy of one request, for servers whose allowed origins depend on the request (a
+ * tenant chosen by `Host`): return one of the policies compiled at start-up, never options. See
+ * the core's `CorsPolicySelector` and docs/multi-tenant.md.
+ *
+ * @example
+ * const byHost = new Map([['a.example.com', createCorsPolicy({ origin: ['https://app.a.example.com'] })]]);
+ * app.use(cors((req) => byHost.get(req.headers.host ?? '') ?? fallback));
+ */
+export type NodeCorsPolicySelector = CorsPolicySelector<IncomingMessage>;
 
 /** What a middleware passes on: nothing to continue, an error to fail (Connect/Express style). */
 export type CorsNextFunction = (error?: unknown) => void;
@@ -67,12 +84,13 @@ export type CorsMiddleware = (
  *
  * Per request, the middleware either ends the response (a preflight, answered with the decision's
  * status, `Content-Length: 0` and no body; `next` is not called) or sets the CORS headers and calls
- * `next()`. When the origin or credentials function throws or rejects, the error goes to
- * `next(error)`, so Express's error handling sees it; called without `next`, the middleware answers
- * `500` itself, so that no request hangs and no rejection goes unhandled.
+ * `next()`. The decision's `Vary` tokens are merged back when the response head is written, so a
+ * route that sets `Vary` itself keeps them. When the origin or credentials function (or the
+ * selector) throws or rejects, the error goes to `next(error)`, so Express's error handling sees
+ * it; called without `next`, the middleware answers `500` itself, so that no request hangs and no
+ * rejection goes unhandled.
  *
- * @param options - The core's options plus `onDecision`, or a policy made by `createCorsPolicy`.
- * @param adapterOptions - With a policy: this adapter's options (`onDecision`).
+ * @param options - The core's options plus this adapter's (`onDecision`), or `{ policy, onDecision }`.
  * @throws {CorsConfigError} when the options are invalid.
  * @example
  * import express from 'express';
@@ -82,44 +100,68 @@ export type CorsMiddleware = (
  * app.use(cors({ origin: ['https://app.example.com'], credentials: true }));
  */
 export function cors(options: NodeCorsOptions): CorsMiddleware;
-export function cors(policy: CorsPolicy, adapterOptions?: NodeCorsAdapterOptions): CorsMiddleware;
+/**
+ * The same, with a policy made once by `createCorsPolicy` (or a selector returning one per
+ * request) and this adapter's options beside it.
+ *
+ * @param policy - A policy from `createCorsPolicy`, or a selector returning one of the policies
+ * compiled at start-up.
+ * @param adapterOptions - This adapter's options (`onDecision`).
+ */
 export function cors(
-  options: NodeCorsOptions | CorsPolicy,
+  policy: CorsPolicy | NodeCorsPolicySelector,
+  adapterOptions?: NodeCorsAdapterOptions,
+): CorsMiddleware;
+export function cors(
+  options: NodeCorsOptions | CorsPolicy | NodeCorsPolicySelector,
   adapterOptions?: NodeCorsAdapterOptions,
 ): CorsMiddleware {
-  let policy: CorsPolicy;
-  let onDecision: CorsDecisionListener | undefined;
-  if (isCorsPolicy(options)) {
-    policy = options;
-    onDecision = adapterOptions?.onDecision;
-  } else {
-    // The core refuses unknown options, so this adapter's own option is taken out first.
-    const { onDecision: listener, ...coreOptions } = (options ?? {}) as NodeCorsOptions;
-    policy = createCorsPolicy(coreOptions as CorsOptions);
-    onDecision = listener ?? adapterOptions?.onDecision;
-  }
-  checkListener(onDecision);
+  // The core refuses unknown options, so this adapter's own option is taken out first.
+  const { source: policySource, own } = readAdapterOptions<IncomingMessage>('@cors/node', options);
+  const onDecision = (own.onDecision ?? adapterOptions?.onDecision) as
+    CorsDecisionListener | undefined;
+  checkDecisionListener(onDecision, '@cors/node');
 
   return function corsMiddleware(req, res, next) {
-    let handled: boolean | Promise<boolean>;
-    try {
-      handled = run(req, res, policy, onDecision);
-    } catch (error) {
-      fail(res, next, error);
-      return;
-    }
-    if (handled === true) return;
-    if (handled === false) {
-      if (next !== undefined) next();
-      return;
-    }
-    handled.then(
-      (ended) => {
-        if (!ended && next !== undefined) next();
-      },
-      (error: unknown) => fail(res, next, error),
-    );
+    settleCors(() => run(req, res, policyForRequest(policySource, req), onDecision), {
+      proceed: () => next?.(),
+      fail: (error) => fail(res, next, error),
+    });
   };
+}
+
+/**
+ * What comes after {@link handleCors}, for a framework whose request hooks go on, stop and fail
+ * through callbacks (Connect's `next`, Fastify's `done`).
+ */
+export interface CorsOutcome {
+  /** The request goes on to the route. */
+  proceed(): void;
+  /** The response was ended (a preflight answered); e.g. tell the framework not to send its own. */
+  end?(): void;
+  /** Deciding failed (an `origin` function threw or rejected): to the framework's error handling. */
+  fail(error: unknown): void;
+}
+
+/**
+ * Calls `handle` (say `() => handleCors(req, res, policy)`), then the outcome's callback for what
+ * it decided: at once when it decided synchronously, when its promise settles otherwise. What it
+ * throws or rejects with goes to `fail`.
+ *
+ * @example
+ * settleCors(() => handleCors(req, res, policy), { proceed: () => next(), fail: next });
+ */
+export function settleCors(handle: () => boolean | Promise<boolean>, outcome: CorsOutcome): void {
+  let ended: boolean | Promise<boolean>;
+  try {
+    ended = handle();
+  } catch (error) {
+    outcome.fail(error);
+    return;
+  }
+  const after = (done: boolean) => (done ? outcome.end?.() : outcome.proceed());
+  if (isThenable<boolean>(ended)) ended.then(after, (error: unknown) => outcome.fail(error));
+  else after(ended);
 }
 
 /**
@@ -131,8 +173,8 @@ export function cors(
  * `if (await handleCors(req, res, policy)) return;` (a promise is always truthy, so forgetting
  * `await` would stop every request). A failing function throws, or rejects the promise.
  *
- * @param policy - A policy made once by `createCorsPolicy`, not options: compiling per request
- * would validate the configuration on every request.
+ * @param policy - A policy made once by `createCorsPolicy` (or a selector returning one), not
+ * options: compiling per request would validate the configuration on every request.
  * @example
  * import http from 'node:http';
  * import { createCorsPolicy } from '@cors/core';
@@ -159,40 +201,27 @@ export function handleCors(
 export function handleCors(
   req: IncomingMessage,
   res: ServerResponse,
-  policy: CorsPolicy,
+  policy: CorsPolicy | NodeCorsPolicySelector,
   adapterOptions?: NodeCorsAdapterOptions,
 ): boolean | Promise<boolean>;
 export function handleCors(
   req: IncomingMessage,
   res: ServerResponse,
-  policy: CorsPolicy,
+  policy: CorsPolicy | NodeCorsPolicySelector,
   adapterOptions?: NodeCorsAdapterOptions,
 ): boolean | Promise<boolean> {
-  if (!isCorsPolicy(policy)) {
-    throw new TypeError(
-      'handleCors(req, res, policy) needs a policy made once with createCorsPolicy(options) from @cors/core; ' +
-        'options would be validated again on every request.',
+  const source = corsPolicySource<IncomingMessage>(policy);
+  if (source === undefined) {
+    throw new CorsAdapterError(
+      ERR_CORS_ADAPTER_OPTIONS,
+      'policy',
+      'handleCors(req, res, policy) needs a policy made once with createCorsPolicy(options) from @cors/core ' +
+        '(or a function returning one); options would be validated again on every request.',
     );
   }
   const onDecision = adapterOptions?.onDecision;
-  checkListener(onDecision);
-  return run(req, res, policy, onDecision);
-}
-
-function checkListener(onDecision: unknown): void {
-  if (onDecision !== undefined && typeof onDecision !== 'function') {
-    throw new TypeError(
-      `onDecision must be a function (decision, req) => void; got ${typeof onDecision}.`,
-    );
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<CorsDecision> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+  checkDecisionListener(onDecision, '@cors/node');
+  return run(req, res, policyForRequest(source, req), onDecision);
 }
 
 function run(
@@ -203,54 +232,75 @@ function run(
 ): boolean | Promise<boolean> {
   const decision = policy.decide(corsRequestFromHeaderRecord(req.method ?? '', req.headers));
   // Async only when the user gave a function that returns a promise (the core's rule).
-  if (isThenable(decision))
-    return Promise.resolve(decision).then((d) => finish(req, res, d, onDecision));
-  return finish(req, res, decision, onDecision);
+  if (isThenable<CorsDecision>(decision))
+    return Promise.resolve(decision).then((d) => applyCorsDecision(req, res, d, onDecision));
+  return applyCorsDecision(req, res, decision, onDecision);
 }
 
-function finish(
+/**
+ * Writes a decision onto a response: the headers, `Vary` kept past the route, and for a decision
+ * that ends the request, the framed empty answer. Returns `true` when the request must go no
+ * further. For integrations that decide themselves (e.g. `corsDisabledDecision` of the core for a
+ * route with CORS off, as `@cors/nestjs` does).
+ *
+ * @example
+ * if (applyCorsDecision(req, res, corsDisabledDecision(corsRequestFromHeaderRecord(req.method ?? '', req.headers)))) return;
+ */
+export function applyCorsDecision(
   req: IncomingMessage,
   res: ServerResponse,
   decision: CorsDecision,
-  onDecision: CorsDecisionListener | undefined,
+  onDecision?: CorsDecisionListener,
 ): boolean {
   if (onDecision !== undefined) onDecision(decision, req);
   // Someone else already answered (say a timeout middleware, while an async origin function
   // ran): setting headers would throw, and running the route would write twice. Stop here.
   if (res.headersSent) return true;
   // A policy that ran earlier for this request (say app-wide, before a router's own): this later,
-  // more specific decision replaces its CORS headers, so that a refusal here is not undone by the
-  // headers left from there. A mark on the response says so without asking it for a header.
+  // more specific decision replaces its CORS headers. A mark on the response says so.
   const marks = res as unknown as Record<symbol, unknown>;
-  if (marks[DECIDED] === true) {
-    for (const name of CORS_RESPONSE_HEADERS) res.removeHeader(name);
-  } else {
-    marks[DECIDED] = true;
-  }
-  const headers = decision.headers;
-  for (const name in headers) res.setHeader(name, headers[name as keyof typeof headers] as string);
-  const vary = decision.vary;
-  if (vary !== '') {
-    // The decision's own tokens are already in canonical form: merge only with what is there.
-    const existing = res.getHeader('vary');
-    res.setHeader('vary', existing === undefined ? vary : appendVary(headerString(existing), vary));
-  }
-  if (!decision.end) return false;
-  const status = decision.status as number;
-  res.statusCode = status;
-  // An empty body, said explicitly; except on 204, where RFC 9110 §8.6 forbids Content-Length.
-  if (status !== 204) res.setHeader('content-length', '0');
-  res.end();
+  const framing = writeCorsDecision(res, res, decision, marks[DECIDED] === true);
+  marks[DECIDED] = true;
+  if (framing === undefined) return false;
+  res.writeHead(framing.status, framing.headers).end();
   return true;
+}
+
+/**
+ * A middleware for routes with CORS off, the same answer as Fastify's `cors: false` and Nest's
+ * `@Cors(false)` (the core's `cors-disabled` decision): preflights refused with `403`, other
+ * requests on to the route without CORS headers. Mount it before a broader `cors()`, which then
+ * must not run for these paths, or on the route itself before its handler.
+ *
+ * @example
+ * app.put('/internal/reindex', corsOff(), reindex);
+ */
+export function corsOff(adapterOptions?: NodeCorsAdapterOptions): CorsMiddleware {
+  const onDecision = adapterOptions?.onDecision;
+  checkDecisionListener(onDecision, '@cors/node');
+  return function corsOffMiddleware(req, res, next) {
+    if (!handleCorsOff(req, res, { onDecision })) next?.();
+  };
+}
+
+/**
+ * {@link corsOff} for a custom server or a framework's own hook (as `@cors/nestjs` uses it for
+ * `@Cors(false)`): writes the core's `cors-disabled` decision, and returns `true` when the request
+ * must go no further (a refused preflight), like {@link handleCors}.
+ *
+ * @example if (handleCorsOff(req, res)) return;
+ */
+export function handleCorsOff(
+  req: IncomingMessage,
+  res: ServerResponse,
+  adapterOptions?: NodeCorsAdapterOptions,
+): boolean {
+  const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
+  return applyCorsDecision(req, res, corsDisabledDecision(request), adapterOptions?.onDecision);
 }
 
 /** On a response that a policy of this adapter (any copy of it) already decided. */
 const DECIDED = Symbol.for('@cors/node decided');
-
-function headerString(value: string | string[] | number | undefined): string | undefined {
-  if (value === undefined || typeof value === 'string') return value;
-  return Array.isArray(value) ? value.join(', ') : String(value);
-}
 
 /** An error while deciding: to the framework when there is one, else a bare 500 (never a hang). */
 function fail(res: ServerResponse, next: CorsNextFunction | undefined, error: unknown): void {
@@ -262,7 +312,8 @@ function fail(res: ServerResponse, next: CorsNextFunction | undefined, error: un
     res.end();
     return;
   }
-  res.statusCode = 500;
-  res.setHeader('content-length', '0');
-  res.end();
+  res.writeHead(500, { 'content-length': '0' }).end();
 }
+
+/** The default export, like the `cors` package: `import cors from '@cors/node'`. */
+export default cors;

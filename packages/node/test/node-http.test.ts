@@ -1,6 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCorsPolicy, isCorsConfigError, type CorsDecision } from '@cors/core';
+import {
+  ERR_CORS_ADAPTER_OPTIONS,
+  createCorsPolicy,
+  isCorsConfigError,
+  type CorsDecision,
+} from '@cors/core';
 import { cors, handleCors } from '../src/index.js';
 import { close, corsHeaders, listen, send, varyTokens } from './http.js';
 
@@ -233,7 +238,7 @@ describe('handleCors on a bare http.createServer', () => {
       handleCors({} as IncomingMessage, {} as ServerResponse, policy, {
         onDecision: 'log' as unknown as () => void,
       }),
-    ).toThrow(TypeError);
+    ).toThrow(expect.objectContaining({ code: ERR_CORS_ADAPTER_OPTIONS, option: 'onDecision' }));
   });
 });
 
@@ -454,6 +459,8 @@ describe('the middleware on a bare http.createServer', () => {
   });
 
   it('refuses an onDecision that is not a function when it is created', () => {
-    expect(() => cors({ origin: [APP], onDecision: 42 as never })).toThrow(TypeError);
+    expect(() => cors({ origin: [APP], onDecision: 42 as never })).toThrow(
+      expect.objectContaining({ code: ERR_CORS_ADAPTER_OPTIONS, option: 'onDecision' }),
+    );
   });
 });

@@ -7,6 +7,7 @@
 import express from 'express';
 import { cors } from '@cors/node';
 import {
+  dangerousOptions,
   mainPolicyOptions,
   readSession,
   requestId,
@@ -18,6 +19,7 @@ const ID = 'express';
 
 export default {
   name: 'Express 5',
+  misconfigure: () => cors(dangerousOptions()),
   async start({ pageOrigin, log }) {
     // Under app.use('/api', ...), req.url is relative to the mount point; originalUrl is the request's.
     const onDecision = (decision, req) => log(decision, req.method, req.originalUrl ?? req.url);
@@ -44,6 +46,9 @@ export default {
       res.set({ 'X-Request-Id': requestId(), 'X-Hidden': 'secret' });
       res.json({ exposed: 'X-Request-Id' });
     });
+    api.get('/boom', () => {
+      throw new Error('boom');
+    });
     app.use('/api', api);
 
     const strict = express.Router();
@@ -52,6 +57,11 @@ export default {
       res.json({ adapter: ID, message: 'strict' });
     });
     app.use('/strict', strict);
+
+    // Errors as JSON; the CORS headers set before the route stay on the answer.
+    app.use((_error, _req, res, _next) => {
+      res.status(500).json({ error: 'internal error' });
+    });
 
     const server = await new Promise((resolve, reject) => {
       const listening = app.listen(0, '127.0.0.1', (error) =>

@@ -6,6 +6,7 @@
 import Fastify from 'fastify';
 import corsPlugin from '@cors/fastify';
 import {
+  dangerousOptions,
   mainPolicyOptions,
   readSession,
   requestId,
@@ -17,6 +18,15 @@ const ID = 'fastify';
 
 export default {
   name: 'Fastify 5',
+  async misconfigure() {
+    const app = Fastify();
+    try {
+      await app.register(corsPlugin, dangerousOptions());
+      await app.ready();
+    } finally {
+      await app.close();
+    }
+  },
   async start({ pageOrigin, log }) {
     const app = Fastify();
 
@@ -41,6 +51,9 @@ export default {
       reply.header('x-request-id', requestId());
       reply.header('x-hidden', 'secret');
       return { exposed: 'X-Request-Id' };
+    });
+    app.get('/api/boom', async () => {
+      throw new Error('boom');
     });
     app.get('/strict/hello', { config: { cors: strictPolicyOptions() } }, async () => ({
       adapter: ID,

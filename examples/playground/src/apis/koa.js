@@ -1,17 +1,15 @@
 /**
  * The playground API on Koa 3 with @koa/router: an /api router under the main policy and a /strict
- * router with its own `cors(...)`. Each policy is mounted on its own router, never app-wide as well:
- * an app-wide cors() would answer every preflight before the routers are reached, so the /strict
- * policy would never see its preflights.
- *
- * @koa/router runs `router.use()` middleware only when a route matches both path and method, and no
- * route here declares OPTIONS; so each router also gets `router.options('/{*path}', c)` with the same
- * middleware, which answers the preflights (it decides once per request even when reached twice).
+ * router under its own. Each `cors(...)` is mounted app-wide on its path prefix, before the routers,
+ * and never stacked on another: it answers its preflights itself and puts its headers on unknown
+ * paths too (a readable 404). Mounted with `router.use()` instead, it would not run for paths no
+ * route matches, since @koa/router runs a router's middleware only for routes it matches.
  */
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import { cors } from '@cors/koa';
 import {
+  dangerousOptions,
   mainPolicyOptions,
   readSession,
   requestId,
@@ -23,6 +21,7 @@ const ID = 'koa';
 
 export default {
   name: 'Koa 3',
+  misconfigure: () => cors(dangerousOptions()),
   async start({ pageOrigin, log }) {
     const onDecision = (decision, ctx) => log(decision, ctx.method, ctx.originalUrl);
 
@@ -30,10 +29,18 @@ export default {
     // The demo reports failures on the page; Koa's default logger would only add noise here.
     app.silent = true;
 
-    const api = new Router({ prefix: '/api' });
+    // Each policy is mounted app-wide on its own path prefix, before the routers: it then also
+    // answers preflights and unknown paths (a 404 with CORS headers), which a router's own
+    // `use` would not see, since a router runs its middleware only for routes it matches.
     const apiCors = cors({ ...mainPolicyOptions(pageOrigin), onDecision });
-    api.use(apiCors);
-    api.options('/{*path}', apiCors);
+    const strictCors = cors({ ...strictPolicyOptions(), onDecision });
+    app.use((ctx, next) => {
+      if (ctx.path.startsWith('/api/')) return apiCors(ctx, next);
+      if (ctx.path.startsWith('/strict/')) return strictCors(ctx, next);
+      return next();
+    });
+
+    const api = new Router({ prefix: '/api' });
     api.get('/hello', (ctx) => {
       ctx.body = { adapter: ID, message: 'hello' };
     });
@@ -54,10 +61,11 @@ export default {
       ctx.body = { exposed: 'X-Request-Id' };
     });
 
+    api.get('/boom', () => {
+      throw new Error('boom');
+    });
+
     const strict = new Router({ prefix: '/strict' });
-    const strictCors = cors({ ...strictPolicyOptions(), onDecision });
-    strict.use(strictCors);
-    strict.options('/{*path}', strictCors);
     strict.get('/hello', (ctx) => {
       ctx.body = { adapter: ID, message: 'strict' };
     });

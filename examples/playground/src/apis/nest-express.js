@@ -21,6 +21,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { Cors, CorsModule } from '@cors/nestjs';
 import {
+  dangerousOptions,
   mainPolicyOptions,
   readSession,
   requestId,
@@ -61,6 +62,9 @@ function playgroundModule(id, pageOrigin, log) {
       res.header('X-Request-Id', requestId());
       return { exposed: 'X-Request-Id' };
     }
+    boom() {
+      throw new Error('boom');
+    }
   }
   decorate(ApiController, 'hello', Get('hello'));
   decorate(ApiController, 'login', Post('login'), HttpCode(204));
@@ -71,6 +75,7 @@ function playgroundModule(id, pageOrigin, log) {
   params(ApiController, 'update', Headers('x-custom'), Body());
   decorate(ApiController, 'exposed', Get('exposed'), Header('X-Hidden', 'secret'));
   params(ApiController, 'exposed', Res({ passthrough: true }));
+  decorate(ApiController, 'boom', Get('boom'));
   Controller('api')(ApiController);
 
   class StrictController {
@@ -97,6 +102,17 @@ function playgroundModule(id, pageOrigin, log) {
   return PlaygroundModule;
 }
 
+/** Starts a Nest app whose CorsModule has the dangerous options: it must fail to start. */
+export async function misconfigureNest(adapter) {
+  class DangerousModule {}
+  Module({ imports: [CorsModule.forRoot(dangerousOptions())] })(DangerousModule);
+  const app = await NestFactory.create(DangerousModule, adapter, {
+    logger: false,
+    abortOnError: false,
+  });
+  await app.close();
+}
+
 /** Starts the playground's Nest app on an adapter; shared by nest-express.js and nest-fastify.js. */
 export async function startNestApi({ id, adapter, pageOrigin, log }) {
   const app = await NestFactory.create(playgroundModule(id, pageOrigin, log), adapter, {
@@ -110,6 +126,7 @@ export async function startNestApi({ id, adapter, pageOrigin, log }) {
 
 export default {
   name: 'NestJS (Express)',
+  misconfigure: () => misconfigureNest(new ExpressAdapter()),
   async start({ pageOrigin, log }) {
     const adapter = new ExpressAdapter();
     adapter.getInstance().disable('x-powered-by');

@@ -4,10 +4,11 @@
  * answers with the same bytes on both platforms.
  */
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { startNestApi } from './nest-express.js';
+import { misconfigureNest, startNestApi } from './nest-express.js';
 
 export default {
   name: 'NestJS (Fastify)',
+  misconfigure: () => misconfigureNest(new FastifyAdapter()),
   async start({ pageOrigin, log }) {
     return startNestApi({ id: 'nest-fastify', adapter: new FastifyAdapter(), pageOrigin, log });
   },

@@ -6,6 +6,7 @@ import http from 'node:http';
 import { createCorsPolicy } from '@cors/core';
 import { handleCors } from '@cors/node';
 import {
+  dangerousOptions,
   mainPolicyOptions,
   readSession,
   requestId,
@@ -32,6 +33,7 @@ function drain(req) {
 
 export default {
   name: 'node:http',
+  misconfigure: () => createCorsPolicy(dangerousOptions()),
   async start({ pageOrigin, log }) {
     // Policies are compiled once; each request is only a decision.
     const mainPolicy = createCorsPolicy(mainPolicyOptions(pageOrigin));
@@ -70,6 +72,7 @@ export default {
         res.setHeader('x-hidden', 'secret');
         return json(res, 200, { exposed: 'X-Request-Id' });
       }
+      if (route === 'GET /api/boom') throw new Error('boom');
       if (route === 'GET /strict/hello') return json(res, 200, { adapter: ID, message: 'strict' });
       return json(res, 404, { error: 'not found' });
     }

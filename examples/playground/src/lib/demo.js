@@ -18,6 +18,14 @@ export function mainPolicyOptions(pageOrigin) {
   };
 }
 
+/**
+ * Options every adapter must refuse at start-up: `*` with credentials (browsers would refuse every
+ * credentialed answer; peers send it anyway). Each API module's `misconfigure()` tries them.
+ */
+export function dangerousOptions() {
+  return { origin: '*', credentials: true };
+}
+
 /** The /strict policy's options. */
 export function strictPolicyOptions() {
   return { origin: [STRICT_ORIGIN] };

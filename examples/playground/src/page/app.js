@@ -1,93 +1,15 @@
 /**
- * The playground page: live cross-origin calls to every API, what the browser allowed, and the
- * decisions each adapter logged (from main.js's GET /decisions, same-origin, so no CORS needed).
+ * The playground page: one matrix, a row per call and a column per adapter. Each cell shows what
+ * the browser did with the call, the adapter's answer on the wire (replayed by main.js over HTTP)
+ * and the reasons of the decisions the adapter logged; a row whose answers differ between adapters
+ * is flagged, and so is each differing cell. Below, collapsed, the raw decision log per adapter.
  *
- * Stable hooks for browser tests: section[data-adapter], tr[data-call][data-expected]
- * [data-outcome="allowed|blocked"][data-as-expected], and #summary[data-state="done"].
+ * Stable hooks for browser tests: `#matrix tr[data-row]` (`data-agree`), `td.cell[data-adapter]
+ * [data-call][data-outcome][data-as-expected][data-differs]`, decisions as `[data-seq]`, the log's
+ * `section[data-adapter] tr[data-call][data-expected][data-outcome]`, and
+ * `#summary[data-state="done"][data-all-expected]`.
  */
-
-/** The calls made to each API, in order. `check` looks at a response the browser let us read. */
-const CALLS = [
-  {
-    id: 'hello',
-    method: 'GET',
-    path: '/api/hello',
-    note: 'an allowed origin, no credentials',
-    expected: 'allowed',
-    run: (base) => fetch(`${base}/api/hello`),
-    check: async (response) => {
-      const body = await response.json();
-      return { ok: body.message === 'hello', detail: JSON.stringify(body) };
-    },
-  },
-  {
-    id: 'login',
-    method: 'POST',
-    path: '/api/login',
-    note: 'credentialed: the API sets the demo_session cookie',
-    expected: 'allowed',
-    run: (base) => fetch(`${base}/api/login`, { method: 'POST', credentials: 'include' }),
-    check: async (response) => ({
-      ok: response.status === 204,
-      detail: `status ${response.status}`,
-    }),
-  },
-  {
-    id: 'me',
-    method: 'GET',
-    path: '/api/me',
-    note: 'credentialed: the cookie goes back, the answer is readable',
-    expected: 'allowed',
-    run: (base) => fetch(`${base}/api/me`, { credentials: 'include' }),
-    check: async (response) => {
-      const body = await response.json();
-      return { ok: typeof body.session === 'string', detail: `session: ${body.session}` };
-    },
-  },
-  {
-    id: 'put',
-    method: 'PUT',
-    path: '/api/items/42',
-    note: 'preflighted: PUT with X-Custom and a JSON body',
-    expected: 'allowed',
-    run: (base) =>
-      fetch(`${base}/api/items/42`, {
-        method: 'PUT',
-        credentials: 'include',
-        headers: { 'Content-Type': 'application/json', 'X-Custom': 'demo' },
-        body: JSON.stringify({ name: 'demo' }),
-      }),
-    check: async (response) => {
-      const body = await response.json();
-      return { ok: body.updated === true && body.custom === 'demo', detail: JSON.stringify(body) };
-    },
-  },
-  {
-    id: 'exposed',
-    method: 'GET',
-    path: '/api/exposed',
-    note: 'X-Request-Id is exposed, X-Hidden is not',
-    expected: 'allowed',
-    run: (base) => fetch(`${base}/api/exposed`, { credentials: 'include' }),
-    check: async (response) => {
-      const requestId = response.headers.get('x-request-id');
-      const hidden = response.headers.get('x-hidden');
-      return {
-        ok: requestId !== null && hidden === null,
-        detail: `X-Request-Id: ${requestId}, X-Hidden: ${hidden}`,
-      };
-    },
-  },
-  {
-    id: 'strict',
-    method: 'GET',
-    path: '/strict/hello',
-    note: '', // filled in with the strict origin
-    expected: 'blocked',
-    run: (base) => fetch(`${base}/strict/hello`),
-    check: async (response) => ({ ok: false, detail: `readable, status ${response.status}` }),
-  },
-];
+import { CALLS, CONFIG_ERROR, callUrl } from '/calls.js';
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -97,112 +19,374 @@ function element(tag, attributes = {}, ...children) {
     if (name === 'class') node.className = value;
     else node.setAttribute(name, value);
   }
-  for (const child of children) node.append(child);
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
   return node;
 }
 
+/** What the page checks in an answer it could read, beyond the status. */
+const CHECKS = {
+  hello: async (response) => (await response.json()).message === 'hello',
+  me: async (response) => typeof (await response.json()).session === 'string',
+  put: async (response) => (await response.json()).custom === 'demo',
+  exposed: async (response) =>
+    response.headers.get('x-request-id') !== null && response.headers.get('x-hidden') === null,
+};
+
 let config;
-let runStartSeq = 0;
+let apis = [];
 let running = false;
-const decisionsSeen = [];
+/** Decisions by sequence number: a decision fetched twice is still shown once. */
+const decisions = new Map();
+let lastSeq = 0;
+let runStartSeq = 0;
+let inFlight = null;
+/** api id → call id → replayed steps */
+let wire = {};
+/** api id → call id → browser result */
+const results = {};
 
 async function loadConfig() {
-  const response = await fetch('/config.json');
-  config = await response.json();
+  config = await (await fetch('/config.json')).json();
+  apis = config.apis.filter((api) => !api.error);
   $('#page-origin').textContent = config.pageOrigin;
-  const strict = CALLS.find((call) => call.id === 'strict');
-  strict.note = `a policy that allows only ${config.strictOrigin}: the browser must block it`;
 }
 
-function renderAdapters() {
-  const root = $('#adapters');
-  root.replaceChildren();
+function cellFor(apiId, callId) {
+  return $(`td.cell[data-adapter="${apiId}"][data-call="${callId}"]`);
+}
+
+function renderMatrix() {
+  const table = $('#matrix');
+  table.replaceChildren();
+  const head = element('tr', {}, element('th', { class: 'call' }, 'Call, and what it shows'));
   for (const api of config.apis) {
-    const section = element('section', { 'data-adapter': api.id });
-    section.append(element('h2', {}, api.name));
-    if (api.error) {
-      section.dataset.error = 'true';
-      section.append(element('p', { class: 'error' }, `Failed to start: ${api.error}`));
-      root.append(section);
-      continue;
-    }
-    section.append(element('div', { class: 'url' }, api.url));
-    const table = element('table');
-    table.append(
+    head.append(
       element(
-        'thead',
-        {},
-        element(
-          'tr',
-          {},
-          element('th', {}, 'Call'),
-          element('th', {}, 'Expected'),
-          element('th', {}, 'Browser'),
-          element('th', {}, 'What the page read'),
-          element('th', {}, 'Decisions logged by the adapter'),
-        ),
+        'th',
+        { 'data-adapter': api.id },
+        api.name,
+        element('span', { class: 'url' }, api.error ? `failed: ${api.error}` : api.url),
       ),
     );
-    const body = element('tbody');
-    for (const call of CALLS) {
-      const row = element('tr', {
-        'data-call': call.id,
-        'data-expected': call.expected,
-        'data-outcome': 'pending',
-      });
+  }
+  head.append(element('th', {}, 'Same answer?'));
+  table.append(element('thead', {}, head));
+  const body = element('tbody');
+  for (const call of CALLS) {
+    const row = element('tr', { 'data-row': call.id });
+    const label = `${call.method} ${call.path}${call.headers ? ` + ${Object.keys(call.headers).join(', ')}` : ''}${call.credentials ? ' (credentials)' : ''}`;
+    row.append(
+      element(
+        'td',
+        { class: 'call' },
+        element('code', {}, label),
+        element('div', { class: 'why' }, call.why),
+      ),
+    );
+    for (const api of config.apis) {
       row.append(
         element(
           'td',
-          {},
-          element('code', {}, `${call.method} ${call.path}`),
-          element('div', { class: 'note' }, call.note),
+          {
+            class: 'cell',
+            'data-adapter': api.id,
+            'data-call': call.id,
+            'data-outcome': 'pending',
+          },
+          element('div', { class: 'verdict' }, api.error ? '—' : '…'),
+          element('div', { class: 'wire' }),
+          element('div', { class: 'reasons' }),
         ),
-        element('td', { class: 'expected' }, call.expected),
-        element('td', { class: 'outcome' }, '…'),
-        element('td', { class: 'detail' }),
-        element('td', { class: 'decisions' }),
       );
-      body.append(row);
     }
-    table.append(body);
+    row.append(element('td', { class: 'agreement' }, '…'));
+    body.append(row);
+  }
+  body.append(configErrorRow());
+  table.append(body);
+}
+
+/** The start-up row: each API module tried `{ origin: '*', credentials: true }`. */
+function configErrorRow() {
+  const row = element('tr', { 'data-row': CONFIG_ERROR.id });
+  row.append(
+    element(
+      'td',
+      { class: 'call' },
+      element('code', {}, `start-up: ${CONFIG_ERROR.options}`),
+      element('div', { class: 'why' }, CONFIG_ERROR.why),
+    ),
+  );
+  const signatures = {};
+  for (const api of config.apis) {
+    const result = api.configError ?? { thrown: false };
+    const asExpected = result.thrown === true && result.name === 'CorsConfigError';
+    signatures[api.id] = JSON.stringify([result.name, result.codes]);
+    row.append(
+      element(
+        'td',
+        {
+          class: 'cell',
+          'data-adapter': api.id,
+          'data-call': CONFIG_ERROR.id,
+          'data-outcome': result.thrown ? 'refused' : 'started',
+          'data-as-expected': String(asExpected),
+          title: result.message ?? '',
+        },
+        element(
+          'div',
+          { class: 'verdict' },
+          `${asExpected ? '✓' : '✗'} ${result.thrown ? 'refused at start-up' : 'started anyway'}`,
+        ),
+        element('div', { class: 'wire' }, result.name ?? ''),
+        element('div', { class: 'reasons' }, (result.codes ?? []).join(', ')),
+      ),
+    );
+  }
+  row.append(element('td', { class: 'agreement' }));
+  markAgreement(row, signatures);
+  return row;
+}
+
+/** Flags a row whose signatures differ, and each cell that is not the most common answer. */
+function markAgreement(row, signatures) {
+  const counts = new Map();
+  for (const signature of Object.values(signatures))
+    counts.set(signature, (counts.get(signature) ?? 0) + 1);
+  const majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const differing = Object.keys(signatures).filter((id) => signatures[id] !== majority);
+  row.dataset.agree = String(differing.length === 0);
+  for (const id of Object.keys(signatures)) {
+    const cell = $(`td.cell[data-adapter="${id}"]`, row);
+    if (cell) cell.dataset.differs = String(differing.includes(id));
+  }
+  const names = differing.map((id) => config.apis.find((api) => api.id === id)?.name ?? id);
+  $('td.agreement', row).textContent =
+    differing.length === 0
+      ? `✓ identical (${Object.keys(signatures).length})`
+      : `✗ differs: ${names.join(', ')}`;
+}
+
+/** One call from the browser: `blocked` when fetch rejects (all a page sees of a CORS refusal). */
+async function runCall(api, call) {
+  const init = {
+    method: call.method,
+    credentials: call.credentials ? 'include' : 'same-origin',
+    headers: call.headers ?? {},
+  };
+  if (call.body !== undefined) init.body = call.body;
+  let outcome = 'blocked';
+  let status = null;
+  let checked = false;
+  let detail;
+  try {
+    const response = await fetch(callUrl(api.url, call), init);
+    outcome = 'read';
+    status = response.status;
+    checked = CHECKS[call.id] === undefined ? true : await CHECKS[call.id](response);
+    detail = `status ${status}`;
+  } catch (error) {
+    detail = `${error.name}: ${error.message}`;
+  }
+  const asExpected =
+    outcome === call.expected && (outcome === 'blocked' || (status === call.status && checked));
+  results[api.id] ??= {};
+  results[api.id][call.id] = { outcome, status, asExpected, detail };
+  const cell = cellFor(api.id, call.id);
+  cell.dataset.outcome = outcome;
+  cell.dataset.asExpected = String(asExpected);
+  $('.verdict', cell).textContent =
+    `${asExpected ? '✓' : '✗'} ${outcome}${status === null ? '' : ` ${status}`}`;
+  const logRow = $(`section[data-adapter="${api.id}"] tr[data-call="${call.id}"]`);
+  logRow.dataset.outcome = outcome === 'read' ? 'allowed' : 'blocked';
+  logRow.dataset.asExpected = String(asExpected);
+  $('.outcome', logRow).textContent = `${asExpected ? '✓' : '✗'} ${outcome} (${detail})`;
+  return asExpected;
+}
+
+function renderWire() {
+  for (const call of CALLS) {
+    const signatures = {};
+    for (const api of apis) {
+      const steps = wire[api.id]?.[call.id];
+      if (steps === undefined) continue;
+      signatures[api.id] = JSON.stringify(steps);
+      const last = steps[steps.length - 1];
+      const acao = last.headers['access-control-allow-origin'];
+      const vary = last.headers.vary;
+      const cell = cellFor(api.id, call.id);
+      $('.wire', cell).replaceChildren(
+        steps.map((step) => `${step.method} ${step.status}`).join(' → '),
+        element('br'),
+        `Allow-Origin ${acao === config.pageOrigin ? '✓' : acao === undefined ? '—' : acao}`,
+        // The preflight tokens, shortened here; the cell's detail has them in full.
+        ` · Vary ${vary === undefined ? '—' : vary.replaceAll('Access-Control-Request-', 'ACR-')}`,
+      );
+    }
+    markAgreement($(`tr[data-row="${call.id}"]`), signatures);
+  }
+}
+
+function pathOf(url) {
+  return new URL(url, 'http://localhost');
+}
+
+/** The decisions the page's own call caused (not main.js's replays), by api and call. */
+function decisionsOf(apiId, callId) {
+  const mine = [];
+  for (const entry of decisions.values()) {
+    if (entry.seq <= runStartSeq || entry.api !== apiId) continue;
+    const params = pathOf(entry.url).searchParams;
+    if (params.get('call') === callId && params.get('by') === 'page') mine.push(entry);
+  }
+  return mine.sort((a, b) => a.seq - b.seq);
+}
+
+function renderDecisions() {
+  for (const api of apis) {
+    for (const call of CALLS) {
+      const mine = decisionsOf(api.id, call.id);
+      const chips = mine.map((entry) =>
+        element(
+          'span',
+          {
+            'data-seq': String(entry.seq),
+            title: `${entry.method} ${entry.kind}: ${entry.message ?? entry.reason}`,
+          },
+          `${entry.method === 'OPTIONS' ? 'preflight' : entry.method}: ${entry.reason}`,
+        ),
+      );
+      const cell = cellFor(api.id, call.id);
+      if (cell) $('.reasons', cell).replaceChildren(...chips);
+      const logRow = $(`section[data-adapter="${api.id}"] tr[data-call="${call.id}"]`);
+      if (logRow) {
+        logRow.dataset.decisions = String(mine.length);
+        $('.decisions', logRow).replaceChildren(
+          ...mine.map((entry) =>
+            element(
+              'div',
+              { 'data-seq': String(entry.seq) },
+              `#${entry.seq} ${entry.method} ${entry.kind} ${entry.allowed ? 'allowed' : 'refused'} (${entry.reason})${entry.end ? ` → ${entry.status}` : ''}; ${
+                Object.entries(entry.headers)
+                  .map(([name, value]) => `${name}: ${value}`)
+                  .join('; ') || 'no CORS headers'
+              }${entry.vary ? `; vary += ${entry.vary}` : ''}`,
+            ),
+          ),
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Fetches the decisions logged since the last one seen. One request at a time: a poll that starts
+ * while another is in flight waits for it, so two polls never read the same `after` and append the
+ * same decisions twice (the page once showed 18 copies with a slow /decisions). Decisions are kept
+ * by sequence number as well, so that a repeated one could not show twice anyway.
+ */
+function poll() {
+  if (inFlight !== null) return inFlight;
+  inFlight = (async () => {
+    const response = await fetch(`/decisions?after=${lastSeq}`);
+    const { decisions: list } = await response.json();
+    for (const entry of list) {
+      decisions.set(entry.seq, entry);
+      if (entry.seq > lastSeq) lastSeq = entry.seq;
+    }
+    renderDecisions();
+  })().finally(() => {
+    inFlight = null;
+  });
+  return inFlight;
+}
+
+/** After a run: wait for a poll that may have started before the last call, then poll once more. */
+async function pollAfterRun() {
+  if (inFlight !== null) await inFlight.catch(() => {});
+  await poll();
+}
+
+function renderLog() {
+  const root = $('#adapters');
+  root.replaceChildren();
+  for (const api of config.apis) {
+    const section = element('section', { 'data-adapter': api.id }, element('h3', {}, api.name));
+    if (api.error) {
+      section.append(element('p', {}, `Failed to start: ${api.error}`));
+      root.append(section);
+      continue;
+    }
+    const table = element('table');
+    for (const call of CALLS) {
+      table.append(
+        element(
+          'tr',
+          {
+            'data-call': call.id,
+            'data-expected': call.expected === 'read' ? 'allowed' : 'blocked',
+            'data-outcome': 'pending',
+          },
+          element('td', {}, element('code', {}, `${call.method} ${call.path}`)),
+          element('td', { class: 'outcome' }, '…'),
+          element('td', { class: 'decisions' }),
+        ),
+      );
+    }
     section.append(table);
     root.append(section);
   }
 }
 
-/** One call from the browser: `blocked` when fetch rejects (that is how a CORS refusal looks to a page). */
-async function runCall(api, call) {
-  const row = $(`section[data-adapter="${api.id}"] tr[data-call="${call.id}"]`);
-  let outcome;
-  let detail;
-  let ok = false;
-  try {
-    const response = await call.run(api.url);
-    outcome = 'allowed';
-    ({ ok, detail } = await call.check(response));
-  } catch (error) {
-    outcome = 'blocked';
-    detail = `${error.name}: ${error.message}`;
+function showDetail(cell) {
+  const apiId = cell.dataset.adapter;
+  const callId = cell.dataset.call;
+  const api = config.apis.find((each) => each.id === apiId);
+  const detail = $('#detail');
+  if (callId === CONFIG_ERROR.id) {
+    detail.replaceChildren(
+      element('strong', {}, `${api.name} × start-up with ${CONFIG_ERROR.options}`),
+      element('pre', {}, api.configError?.message ?? '(no error)'),
+    );
+    return;
   }
-  const asExpected = outcome === call.expected && (outcome === 'blocked' || ok);
-  row.dataset.outcome = outcome;
-  row.dataset.asExpected = String(asExpected);
-  const cell = $('.outcome', row);
-  cell.replaceChildren(element('span', { class: 'mark' }, asExpected ? '✓' : '✗'), outcome);
-  $('.detail', row).textContent = detail;
-  return asExpected;
+  const steps = wire[apiId]?.[callId] ?? [];
+  const text = steps
+    .map(
+      (step) =>
+        `${step.method} → ${step.status}\n${
+          Object.entries(step.headers)
+            .map(([name, value]) => `  ${name}: ${value}`)
+            .join('\n') || '  (no CORS headers, no Vary)'
+        }`,
+    )
+    .join('\n');
+  const logged = decisionsOf(apiId, callId)
+    .map(
+      (entry) =>
+        `#${entry.seq} ${entry.method} ${entry.kind}: ${entry.reason}${entry.message ? ` — ${entry.message}` : ''}`,
+    )
+    .join('\n');
+  detail.replaceChildren(
+    element('strong', {}, `${api.name} × ${callId}: the answer on the wire`),
+    element('pre', {}, text || '(not replayed)'),
+    element('strong', {}, 'Decisions logged'),
+    element('pre', {}, logged || '(none yet)'),
+  );
 }
 
 function updateSummary(done, passed, total) {
   const summary = $('#summary');
   const failed = config.apis.filter((api) => api.error).length;
   const note = failed > 0 ? ` (${failed} API${failed > 1 ? 's' : ''} failed to start)` : '';
+  const rows = [...document.querySelectorAll('#matrix tr[data-row]')];
+  const differing = rows.filter((row) => row.dataset.agree === 'false').length;
   summary.dataset.state = done ? 'done' : 'running';
   summary.dataset.passed = String(passed);
   summary.dataset.total = String(total);
   summary.dataset.allExpected = String(done && passed === total);
   summary.textContent = done
-    ? `${passed}/${total} as expected${note}`
+    ? `${passed}/${total} as expected; ${rows.length - differing}/${rows.length} rows identical on every adapter${note}`
     : `Running… ${passed}/${total}${note}`;
 }
 
@@ -210,14 +394,15 @@ async function runAll() {
   if (running) return;
   running = true;
   $('#run').disabled = true;
-  renderAdapters();
-  const latest = await (await fetch('/decisions?after=0')).json();
-  runStartSeq = latest.last;
-  decisionsSeen.length = 0;
-  const apis = config.apis.filter((api) => !api.error);
-  const total = apis.length * CALLS.length;
-  let passed = 0;
-  updateSummary(false, 0, total);
+  renderMatrix();
+  renderLog();
+  if (inFlight !== null) await inFlight.catch(() => {});
+  runStartSeq = (await (await fetch(`/decisions?after=${Number.MAX_SAFE_INTEGER}`)).json()).last;
+  const configCells = [...document.querySelectorAll(`td.cell[data-call="${CONFIG_ERROR.id}"]`)];
+  const configPassed = configCells.filter((cell) => cell.dataset.asExpected === 'true').length;
+  const total = apis.length * CALLS.length + configCells.length;
+  let passed = configPassed;
+  updateSummary(false, passed, total);
   // One API after the other: cookies belong to the host, not the port, so every API on localhost
   // shares the demo_session cookie; a login and its /api/me must not interleave with another's.
   for (const api of apis) {
@@ -226,76 +411,22 @@ async function runAll() {
       updateSummary(false, passed, total);
     }
   }
-  await pollDecisions();
+  wire = await (await fetch('/replay')).json();
+  renderWire();
+  await pollAfterRun();
   updateSummary(true, passed, total);
   running = false;
   $('#run').disabled = false;
 }
 
-function pathOf(url) {
-  return new URL(url, 'http://localhost').pathname;
-}
-
-function renderDecision(entry) {
-  const box = element('div', {
-    class: 'decision',
-    'data-kind': entry.kind,
-    'data-reason': entry.reason,
-  });
-  const verdict = entry.allowed ? 'allowed' : 'refused';
-  box.append(
-    `${entry.method} · ${entry.kind} · `,
-    element('span', { class: verdict }, verdict),
-    ` · reason: ${entry.reason}`,
-    entry.end ? ` · answered ${entry.status}` : '',
-  );
-  const list = element('ul');
-  const names = Object.keys(entry.headers);
-  for (const name of names) list.append(element('li', {}, `${name}: ${entry.headers[name]}`));
-  if (entry.vary) list.append(element('li', {}, `vary += ${entry.vary}`));
-  if (names.length === 0) list.append(element('li', {}, '(no CORS headers)'));
-  if (entry.message) list.append(element('li', { class: 'note' }, entry.message));
-  box.append(list);
-  return box;
-}
-
-async function pollDecisions() {
-  const after =
-    decisionsSeen.length > 0 ? decisionsSeen[decisionsSeen.length - 1].seq : runStartSeq;
-  const response = await fetch(`/decisions?after=${after}`);
-  const { decisions } = await response.json();
-  decisionsSeen.push(...decisions);
-  for (const api of config.apis) {
-    for (const call of CALLS) {
-      const cell = $(`section[data-adapter="${api.id}"] tr[data-call="${call.id}"] .decisions`);
-      if (!cell) continue;
-      const mine = decisionsSeen.filter(
-        (entry) => entry.api === api.id && pathOf(entry.url) === call.path,
-      );
-      cell.replaceChildren(...mine.map(renderDecision));
-      if (
-        call.method === 'PUT' &&
-        mine.length > 0 &&
-        !mine.some((entry) => entry.method === 'OPTIONS')
-      ) {
-        // Access-Control-Max-Age let the browser reuse the last preflight's answer.
-        cell.append(
-          element(
-            'div',
-            { class: 'note' },
-            'No preflight this time: the browser reused its cached answer (Access-Control-Max-Age).',
-          ),
-        );
-      }
-      cell.parentElement.dataset.decisions = String(mine.length);
-    }
-  }
-}
-
 async function start() {
   await loadConfig();
   $('#run').addEventListener('click', () => void runAll());
-  window.setInterval(() => void pollDecisions().catch(() => {}), 1000);
+  $('#matrix').addEventListener('click', (event) => {
+    const cell = event.target.closest('td.cell');
+    if (cell) showDetail(cell);
+  });
+  window.setInterval(() => void poll().catch(() => {}), 1000);
   await runAll();
 }
 

@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import express5 from 'express';
 import express4 from 'express4';
-import { cors } from '@cors/node';
+import { cors, corsOff } from '@cors/node';
 import { cookieValue, countRequests, listen, running } from './server.js';
-import { BoomError, DEFAULT_STRICT, type AdapterApp } from './types.js';
+import { BoomError, DEFAULT_STRICT, tenantPolicy, type AdapterApp } from './types.js';
 
 type Express = typeof express5;
 
@@ -17,10 +17,26 @@ function expressApp(name: string, express: Express): AdapterApp {
       strictRouter.use(cors(strict));
       strictRouter.get('/hello', (_req, res) => void res.json({ adapter: name, message: 'hello' }));
       strictRouter.put('/hello', (_req, res) => void res.json({ adapter: name, message: 'hello' }));
+      strictRouter.get('/boom', () => {
+        throw new BoomError();
+      });
+      // The scope's own 404: a request under /strict must not fall through to the app-wide policy.
+      strictRouter.use((_req, res) => void res.status(404).json({ error: 'not found' }));
       app.use('/strict', strictRouter);
+
+      // CORS off, and a policy chosen per request: both before the app-wide cors().
+      app.put('/off', corsOff(), (_req, res) => void res.send('off'));
+      app.options('/off', corsOff());
+      const tenant = tenantPolicy();
+      app.use(
+        '/tenant',
+        cors((req) => tenant(req.headers.host)),
+      );
+      app.all('/tenant', (_req, res) => void res.send('tenant'));
 
       app.use(cors(policy));
       app.all('/vector', (_req, res) => void res.send('route'));
+      app.get('/vary', (_req, res) => void res.set('Vary', 'Accept-Encoding').send('vary'));
       app.get('/api/hello', (_req, res) => void res.json({ adapter: name, message: 'hello' }));
       app.post('/api/login', (_req, res) => {
         res.setHeader('set-cookie', `session=${name}; Path=/; SameSite=Lax`);

@@ -2,7 +2,13 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import corsPlugin from '@cors/fastify';
 import { cookieValue } from './server.js';
-import { BoomError, DEFAULT_STRICT, type AdapterApp, type RunningApp } from './types.js';
+import {
+  BoomError,
+  DEFAULT_STRICT,
+  tenantPolicy,
+  type AdapterApp,
+  type RunningApp,
+} from './types.js';
 
 /** Fastify 5 with the plugin app-wide and /strict/* under a route-level policy. */
 export const fastifyApp: AdapterApp = {
@@ -42,6 +48,19 @@ export const fastifyApp: AdapterApp = {
     const strictRoute = { config: { cors: strict } };
     app.get('/strict/hello', strictRoute, async () => ({ adapter: 'fastify', message: 'hello' }));
     app.put('/strict/hello', strictRoute, async () => ({ adapter: 'fastify', message: 'hello' }));
+    app.get('/strict/boom', strictRoute, async () => {
+      throw new BoomError();
+    });
+    app.put('/off', { config: { cors: false } }, async () => 'off');
+    app.get('/vary', async (_request, reply) =>
+      reply.header('Vary', 'Accept-Encoding').send('vary'),
+    );
+    const tenant = tenantPolicy();
+    const tenantRoute = {
+      config: { cors: (request: { headers: { host?: string } }) => tenant(request.headers.host) },
+    };
+    app.get('/tenant', tenantRoute, async () => 'tenant');
+    app.put('/tenant', tenantRoute, async () => 'tenant');
 
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as AddressInfo).port;

@@ -1,11 +1,12 @@
 import Koa3 from 'koa';
 import Koa2 from 'koa2';
 import { Router } from '@koa/router';
-import { cors } from '@cors/koa';
+import { cors, corsOff, corsUnder } from '@cors/koa';
 import { cookieValue, countRequests, listen, running } from './server.js';
-import { BoomError, DEFAULT_STRICT, type AdapterApp } from './types.js';
+import { BoomError, DEFAULT_STRICT, tenantPolicy, type AdapterApp } from './types.js';
 
 type KoaClass = typeof Koa3;
+type KoaContext = Koa3.Context;
 
 function koaApp(name: string, Koa: KoaClass): AdapterApp {
   return {
@@ -14,19 +15,35 @@ function koaApp(name: string, Koa: KoaClass): AdapterApp {
       const app = new Koa();
       app.silent = true;
 
-      // Each policy on its own paths: the main one app-wide except /strict, which has its own router.
+      // Each policy on its own paths: the main one app-wide except /strict (a scoped mount in front
+      // of its router, which keeps its 404s and 405s), /off (CORS off) and /tenant (per request).
       const mainCors = cors(policy);
-      app.use((ctx, next) => (ctx.path.startsWith('/strict/') ? next() : mainCors(ctx, next)));
+      const off = corsOff();
+      const tenant = tenantPolicy();
+      const tenantCors = cors<KoaContext>((ctx) => tenant(ctx.get('host')));
+      app.use((ctx, next) => {
+        if (ctx.path.startsWith('/strict/')) return next();
+        if (ctx.path === '/off') return off(ctx, next);
+        if (ctx.path === '/tenant') return tenantCors(ctx, next);
+        return mainCors(ctx, next);
+      });
+      app.use(corsUnder('/strict', strict));
 
-      const strictCors = cors(strict);
       const strictRouter = new Router({ prefix: '/strict' });
-      strictRouter.use(strictCors);
-      strictRouter.options('/{*path}', strictCors); // @koa/router runs router.use() only on a matched method
       strictRouter.get('/hello', (ctx) => void (ctx.body = { adapter: name, message: 'hello' }));
       strictRouter.put('/hello', (ctx) => void (ctx.body = { adapter: name, message: 'hello' }));
+      strictRouter.get('/boom', () => {
+        throw new BoomError();
+      });
 
       const router = new Router();
       router.all('/vector', (ctx) => void (ctx.body = 'route'));
+      router.put('/off', (ctx) => void (ctx.body = 'off'));
+      router.all('/tenant', (ctx) => void (ctx.body = 'tenant'));
+      router.get('/vary', (ctx) => {
+        ctx.set('Vary', 'Accept-Encoding');
+        ctx.body = 'vary';
+      });
       router.get('/api/hello', (ctx) => void (ctx.body = { adapter: name, message: 'hello' }));
       router.post('/api/login', (ctx) => {
         ctx.set('Set-Cookie', `session=${name}; Path=/; SameSite=Lax`);

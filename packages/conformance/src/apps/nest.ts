@@ -22,7 +22,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Cors, CorsModule } from '@cors/nestjs';
 import type { CorsOptions } from '@cors/core';
 import { cookieValue, countRequests } from './server.js';
-import { BoomError, DEFAULT_STRICT, type AdapterApp } from './types.js';
+import { BoomError, DEFAULT_STRICT, tenantPolicy, type AdapterApp } from './types.js';
 
 interface HeaderSetter {
   header(name: string, value: string): unknown;
@@ -74,6 +74,34 @@ function appModule(name: string, policy: CorsOptions, strict: CorsOptions): Type
     boom() {
       throw new BoomError();
     }
+
+    @Cors(false)
+    @Put('off')
+    @HttpCode(200)
+    off() {
+      return 'off';
+    }
+
+    @Get('vary')
+    @Header('Vary', 'Accept-Encoding')
+    vary() {
+      return 'vary';
+    }
+  }
+
+  const tenant = tenantPolicy();
+  @Cors((req) => tenant(req.headers.host))
+  @Controller('tenant')
+  class TenantController {
+    @Get()
+    get() {
+      return 'tenant';
+    }
+
+    @Put()
+    put() {
+      return 'tenant';
+    }
   }
 
   @Cors(strict)
@@ -88,9 +116,17 @@ function appModule(name: string, policy: CorsOptions, strict: CorsOptions): Type
     put() {
       return { adapter: name, message: 'hello' };
     }
+
+    @Get('boom')
+    boom() {
+      throw new BoomError();
+    }
   }
 
-  @Module({ imports: [CorsModule.forRoot(policy)], controllers: [ApiController, StrictController] })
+  @Module({
+    imports: [CorsModule.forRoot(policy)],
+    controllers: [ApiController, StrictController, TenantController],
+  })
   class AppModule {}
   return AppModule;
 }

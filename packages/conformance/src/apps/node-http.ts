@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { createCorsPolicy } from '@cors/core';
-import { handleCors } from '@cors/node';
+import { corsOff, handleCors } from '@cors/node';
 import { cookieValue, countRequests, listen, running } from './server.js';
-import { DEFAULT_STRICT, type AdapterApp } from './types.js';
+import { DEFAULT_STRICT, tenantPolicy, type AdapterApp } from './types.js';
 
 /** A bare node:http server with handleCors and hand-written routing. */
 export const nodeHttpApp: AdapterApp = {
@@ -10,6 +10,8 @@ export const nodeHttpApp: AdapterApp = {
   async start({ policy: options, strict = DEFAULT_STRICT }) {
     const policy = createCorsPolicy(options);
     const strictPolicy = createCorsPolicy(strict);
+    const tenant = tenantPolicy();
+    const off = corsOff();
     const server = http.createServer(async (req, res) => {
       const path = (req.url ?? '/').split('?')[0] as string;
       const json = (status: number, body: unknown) => {
@@ -18,7 +20,19 @@ export const nodeHttpApp: AdapterApp = {
         res.end(JSON.stringify(body));
       };
       try {
-        if (await handleCors(req, res, path.startsWith('/strict/') ? strictPolicy : policy)) return;
+        if (path === '/off') {
+          let ended = true;
+          off(req, res, () => (ended = false));
+          if (ended) return;
+          return void res.end('off');
+        }
+        const chosen =
+          path === '/tenant'
+            ? (r: typeof req) => tenant(r.headers.host)
+            : path.startsWith('/strict/')
+              ? strictPolicy
+              : policy;
+        if (await handleCors(req, res, chosen)) return;
       } catch {
         res.statusCode = 500;
         res.end();
@@ -26,6 +40,11 @@ export const nodeHttpApp: AdapterApp = {
       }
       const route = `${req.method} ${path}`;
       if (path === '/vector') return void res.end('route');
+      if (path === '/tenant') return void res.end('tenant');
+      if (path === '/vary') {
+        res.setHeader('Vary', 'Accept-Encoding');
+        return void res.end('vary');
+      }
       switch (route) {
         case 'GET /api/hello':
         case 'GET /strict/hello':
@@ -45,6 +64,7 @@ export const nodeHttpApp: AdapterApp = {
           res.setHeader('x-hidden', 'secret');
           return json(200, { ok: true });
         case 'GET /api/boom':
+        case 'GET /strict/boom':
           return json(500, { error: 'boom' });
         default:
           return json(404, { error: 'not found' });

@@ -11,8 +11,17 @@
  * - GET  /api/boom        → the framework's 500 for a thrown Error
  * - anything else         → the framework's 404
  * - GET, PUT /strict/hello → 200 JSON, under the `strict` policy
+ *
+ * Per-route rows (issue 13):
+ * - /strict/* is under the `strict` policy, errors included (GET /strict/boom → the framework's
+ *   500). Where it is a scoped mount (node-http, Express, Koa), its 404s (GET /strict/nope) carry
+ *   that policy too; Fastify and Nest give /strict a route-level policy, and a path no route has is
+ *   the app's (Fastify's scoped 404s are tested in packages/fastify)
+ * - PUT  /off             → 200 "off", CORS off (the core's `cors-disabled` decision)
+ * - GET  /vary            → 200 "vary", and the route sets `Vary: Accept-Encoding` after CORS ran
+ * - GET, PUT /tenant      → 200 "tenant", the policy chosen per request by Host ({@link tenantPolicy})
  */
-import type { CorsOptions } from '@cors/core';
+import { createCorsPolicy, type CorsOptions, type CorsPolicy } from '@cors/core';
 
 export interface AppConfig {
   /** The main policy. */
@@ -42,4 +51,22 @@ export class BoomError extends Error {
   constructor() {
     super('boom');
   }
+}
+
+/** The tenants of the per-request selection rows: allowed origin by Host. */
+export const TENANTS: Readonly<Record<string, string>> = Object.freeze({
+  'a.example': 'https://app.a.example',
+  'b.example': 'https://app.b.example',
+});
+
+/**
+ * The selector every app uses for /tenant: one policy per tenant, compiled once, chosen by the
+ * Host header; an unknown host gets a policy that allows no tenant origin.
+ */
+export function tenantPolicy(): (host: string | undefined) => CorsPolicy {
+  const byHost = new Map(
+    Object.entries(TENANTS).map(([host, origin]) => [host, createCorsPolicy({ origin: [origin] })]),
+  );
+  const fallback = createCorsPolicy({ origin: ['https://nobody.example'] });
+  return (host) => byHost.get(host ?? '') ?? fallback;
 }

@@ -1,46 +1,11 @@
 /**
- * Applying a decision to a response, for custom servers and runtimes with a Fetch `Headers` (Deno,
- * Bun, workers, Hono-like frameworks). Structural types, so the core needs no DOM or Node types.
+ * Reading a request into the core's terms: from a Fetch `Headers` (Deno, Bun, workers, Hono-like
+ * frameworks), from a Node-style header object (node:http, Express, Fastify, Koa), or from Node's
+ * raw header lines. Structural types, so the core needs no DOM or Node types.
  */
-import type { CorsDecision, CorsHeaderName, CorsRequest } from './types.js';
-import { appendVary } from './vary.js';
-
-/**
- * Every response header a decision may set. An adapter whose request meets two policies (say an
- * app-wide one, then a router's) removes these before applying the later, more specific decision,
- * so that a refusal there is not undone by headers left by the first.
- */
-export const CORS_RESPONSE_HEADERS: readonly CorsHeaderName[] = Object.freeze([
-  'access-control-allow-origin',
-  'access-control-allow-credentials',
-  'access-control-allow-methods',
-  'access-control-allow-headers',
-  'access-control-allow-private-network',
-  'access-control-expose-headers',
-  'access-control-max-age',
-]);
-
-/** The part of the Fetch `Headers` interface that `applyCorsHeaders` uses. */
-export interface HeadersLike {
-  get(name: string): string | null;
-  set(name: string, value: string): void;
-}
-
-/**
- * Sets a decision's CORS headers on `headers` and merges its `Vary` tokens with any `Vary` already
- * there. Returns `headers`.
- *
- * @example
- * const decision = policy.decide({ method: req.method, origin: req.headers.get('origin') });
- * applyCorsHeaders(response.headers, decision);
- */
-export function applyCorsHeaders<H extends HeadersLike>(headers: H, decision: CorsDecision): H {
-  const cors = decision.headers;
-  for (const name in cors) headers.set(name, cors[name as keyof typeof cors] as string);
-  if (decision.vary !== '')
-    headers.set('vary', appendVary(headers.get('vary') ?? undefined, decision.vary));
-  return headers;
-}
+import type { HeadersLike } from './response.js';
+import { headerString } from './response.js';
+import type { CorsRequest } from './types.js';
 
 /**
  * Reads what the core decides on from a Fetch-style `Headers` object. The three
@@ -81,21 +46,15 @@ export type HeaderRecord = Readonly<
 export function corsRequestFromHeaderRecord(method: string, headers: HeaderRecord): CorsRequest {
   const value = headers.origin;
   // A string is what every request has, or no Origin at all: the common cases go first.
-  const origin = typeof value === 'string' || value === undefined ? value : headerValue(value);
+  const origin = typeof value === 'string' || value === undefined ? value : headerString(value);
   if (method !== 'OPTIONS') return { method, origin };
   return {
     method,
     origin,
-    requestMethod: headerValue(headers['access-control-request-method']),
-    requestHeaders: headerValue(headers['access-control-request-headers']),
-    requestPrivateNetwork: headerValue(headers['access-control-request-private-network']),
+    requestMethod: headerString(headers['access-control-request-method']),
+    requestHeaders: headerString(headers['access-control-request-headers']),
+    requestPrivateNetwork: headerString(headers['access-control-request-private-network']),
   };
-}
-
-function headerValue(value: HeaderRecord[string]): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
-  return typeof value === 'number' ? String(value) : value.join(', ');
 }
 
 /**

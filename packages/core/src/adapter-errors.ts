@@ -1,0 +1,49 @@
+/**
+ * One error family for the adapters' own options (`onDecision`, Fastify's `hook`, Nest's module
+ * options...): a {@link CorsAdapterError} with a string `code`, naming the option, the value and
+ * the fix, the original error kept as `cause`. The core's own options report through
+ * `CorsConfigError`.
+ */
+import { CorsError } from './errors.js';
+
+/** The code of an adapter option that is not what the adapter accepts. */
+export const ERR_CORS_ADAPTER_OPTIONS = 'ERR_CORS_ADAPTER_OPTIONS';
+
+/** An adapter was set up wrongly; `option` names what to fix. */
+export class CorsAdapterError extends CorsError {
+  /** The option at fault, e.g. `onDecision`. */
+  readonly option: string;
+
+  constructor(
+    code: string,
+    option: string,
+    message: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(code, message);
+    this.name = 'CorsAdapterError';
+    this.option = option;
+    if (options !== undefined && 'cause' in options) {
+      Object.defineProperty(this, 'cause', {
+        value: options.cause,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+}
+
+/**
+ * Checks an `onDecision` listener: absent, or a function. Every adapter takes one, and all refuse
+ * anything else the same way.
+ *
+ * @example checkDecisionListener(options.onDecision, '@cors/node')
+ */
+export function checkDecisionListener(value: unknown, adapter: string): void {
+  if (value === undefined || typeof value === 'function') return;
+  throw new CorsAdapterError(
+    ERR_CORS_ADAPTER_OPTIONS,
+    'onDecision',
+    `${adapter}: \`onDecision\` must be a function (decision, request) => void; got ${value === null ? 'null' : typeof value}. Remove it, or pass a function.`,
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * Reading what an adapter is given, the same way in every adapter: a policy, a selector, or an
+ * object holding either the core's options or `policy`, next to the adapter's own options
+ * (`onDecision` in every adapter, Fastify's `hook`...). The adapter's own options are taken out
+ * and checked here; everything else is the core's, and `createCorsPolicy` reports it.
+ */
+import {
+  CorsAdapterError,
+  ERR_CORS_ADAPTER_OPTIONS,
+  checkDecisionListener,
+} from './adapter-errors.js';
+import { corsPolicySource, type CorsPolicySource } from './adapter.js';
+import { createCorsPolicy } from './policy.js';
+import type { CorsOptions } from './types.js';
+
+/**
+ * What one of an adapter's own options may be: one of a list of strings, or a value of a type.
+ * `onDecision` (a function) and `policy` are every adapter's and need no spec.
+ */
+export type AdapterOptionSpec = readonly string[] | 'boolean' | 'string';
+
+/** What {@link readAdapterOptions} found. */
+export interface AdapterOptions<Request> {
+  /** The policy given, the selector given, or the policy compiled from the core's options. */
+  readonly source: CorsPolicySource<Request>;
+  /** The adapter's own options that were given (`onDecision` included), each checked. */
+  readonly own: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Reads an adapter's options once, at start-up. A wrong option of the adapter throws a
+ * {@link CorsAdapterError} (`ERR_CORS_ADAPTER_OPTIONS`) naming it and the fix; a wrong option of
+ * the core throws the core's `CorsConfigError`, which lists every problem.
+ *
+ * @param adapter - The adapter's name, which starts every message, e.g. `'@cors/fastify'`.
+ * @param spec - The adapter's own options besides `onDecision` and `policy`.
+ * @example
+ * const { source, own } = readAdapterOptions<FastifyRequest>('@cors/fastify', options, {
+ *   hook: ['onRequest', 'preHandler'],
+ *   notFound: 'boolean',
+ * });
+ */
+export function readAdapterOptions<Request>(
+  adapter: string,
+  options: unknown,
+  spec: Readonly<Record<string, AdapterOptionSpec>> = {},
+): AdapterOptions<Request> {
+  const given = corsPolicySource<Request>(options);
+  if (given !== undefined) return { source: given, own: {} };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw optionError(
+      adapter,
+      'options',
+      `expected the CORS options (with \`origin\`), a policy from createCorsPolicy(), or a function returning one; got ${describe(options)}.`,
+    );
+  }
+  const own: Record<string, unknown> = {};
+  const core: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options)) {
+    const isOwn = Object.hasOwn(spec, name) || name === 'onDecision' || name === 'policy';
+    (isOwn ? own : core)[name] = value;
+  }
+  for (const name of Object.keys(spec)) checkOption(adapter, name, own[name], spec[name]);
+  checkDecisionListener(own.onDecision, adapter);
+  const { policy, ...rest } = own;
+  if (policy === undefined)
+    return { source: createCorsPolicy(core as unknown as CorsOptions), own: rest };
+  const source = corsPolicySource<Request>(policy);
+  if (source === undefined)
+    throw optionError(
+      adapter,
+      'policy',
+      '`policy` must be a policy made by createCorsPolicy(), or a function of the request returning one.',
+    );
+  const coreNames = Object.keys(core);
+  if (coreNames.length > 0)
+    throw optionError(
+      adapter,
+      'policy',
+      `give either \`policy\` or the core's options, not both (found ${coreNames.join(', ')}).`,
+    );
+  return { source, own: rest };
+}
+
+function checkOption(
+  adapter: string,
+  name: string,
+  value: unknown,
+  spec: AdapterOptionSpec | undefined,
+): void {
+  if (value === undefined) return;
+  if (Array.isArray(spec)) {
+    if (typeof value === 'string' && spec.includes(value)) return;
+    const allowed = spec.map((item) => `'${item}'`).join(', ');
+    throw optionError(
+      adapter,
+      name,
+      `\`${name}\` must be one of ${allowed}; got ${JSON.stringify(value)}.`,
+    );
+  }
+  if (typeof value === spec) return;
+  const expected = spec === 'boolean' ? 'true or false' : 'a string';
+  throw optionError(adapter, name, `\`${name}\` must be ${expected}; got ${describe(value)}.`);
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}
+
+function optionError(adapter: string, option: string, message: string): CorsAdapterError {
+  return new CorsAdapterError(ERR_CORS_ADAPTER_OPTIONS, option, `${adapter}: ${message}`);
+}

@@ -1,0 +1,72 @@
+/**
+ * What a route with CORS turned off answers (Fastify's `config: { cors: false }`, Nest's
+ * `@Cors(false)`, a router mounted without a policy): one decision, the same on every adapter, with
+ * its own reason, `cors-disabled`, so that logs say what happened instead of blaming the origin.
+ */
+import { corsRequestKind } from './classify.js';
+import { DENIED_ORIGIN_PREFLIGHT_STATUS } from './decide.js';
+import type { CorsDecision, CorsRequest } from './types.js';
+
+const NO_HEADERS: CorsDecision['headers'] = Object.freeze({});
+const MESSAGE =
+  'CORS is off for this route: no origin may call it from a browser. Give the route a policy if it should be.';
+
+/**
+ * A preflight is refused as a preflight from an origin that is not allowed would be: `403`, no
+ * CORS headers, answered without reaching the route, so the browser never sends the request. Its
+ * `Vary` is the one of a refused preflight under an ordinary policy, so that every adapter sends
+ * the same bytes whether a route is off or refuses the origin.
+ */
+const DISABLED_PREFLIGHT: CorsDecision = Object.freeze({
+  kind: 'preflight',
+  allowed: false,
+  reason: 'cors-disabled',
+  message: MESSAGE,
+  headers: NO_HEADERS,
+  vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+  end: true,
+  status: DENIED_ORIGIN_PREFLIGHT_STATUS,
+});
+
+/**
+ * Any other request reaches the route with no CORS header and no `Vary`: without
+ * `Access-Control-Allow-Origin` a browser lets no other origin read the response, and since the
+ * answer is the same whatever the `Origin`, nothing in it varies on `Origin`.
+ */
+const DISABLED_ACTUAL: CorsDecision = Object.freeze({
+  kind: 'actual',
+  allowed: false,
+  reason: 'cors-disabled',
+  message: MESSAGE,
+  headers: NO_HEADERS,
+  vary: '',
+  end: false,
+});
+
+/** Without `Origin` it is not a CORS request: the same answer, with nothing refused. */
+const DISABLED_NOT_CORS: CorsDecision = Object.freeze({
+  kind: 'not-cors',
+  allowed: true,
+  reason: 'cors-disabled',
+  headers: NO_HEADERS,
+  vary: '',
+  end: false,
+});
+
+/**
+ * The decision for a request to a route with CORS off (see the constants above for why each
+ * looks as it does). Frozen and shared, like every decision.
+ *
+ * @example
+ * const decision = route.cors === false ? corsDisabledDecision(request) : policy.decide(request);
+ */
+export function corsDisabledDecision(
+  request: Pick<CorsRequest, 'method' | 'origin' | 'requestMethod'>,
+): CorsDecision {
+  const kind = corsRequestKind(request);
+  return kind === 'preflight'
+    ? DISABLED_PREFLIGHT
+    : kind === 'actual'
+      ? DISABLED_ACTUAL
+      : DISABLED_NOT_CORS;
+}

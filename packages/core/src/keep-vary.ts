@@ -1,0 +1,80 @@
+/**
+ * `Vary` that survives the route. CORS runs before the route, and the route (or the framework, or
+ * a compression middleware) may then set `Vary` itself: `res.setHeader('Vary', 'Accept-Encoding')`,
+ * Express's `res.set`, Fastify's `reply.header`, Nest's `@Header`, Koa's `ctx.set`. Each replaces
+ * the whole header, and `Origin` is gone: a shared cache then serves one origin's answer to
+ * another (Fetch §3.2.3, "CORS protocol and HTTP caches").
+ *
+ * Every Node-based server writes the status line and headers through one method of the response,
+ * `writeHead` (called explicitly, or by `write`/`end` through `_implicitHeader`), so that is where
+ * the CORS tokens are merged back: after everything the route did, once per response.
+ */
+import { headerString, mergedVary } from './response.js';
+import { appendVary } from './vary.js';
+
+/** The part of a Node `ServerResponse` (or `Http2ServerResponse`) that {@link keepVary} uses. */
+export interface WriteHeadTarget {
+  writeHead(...args: never[]): unknown;
+  getHeader(name: string): unknown;
+  setHeader(name: string, value: string): unknown;
+}
+
+/** The tokens to merge back, on the response; a symbol from the registry, so copies agree. */
+const VARY_TOKENS = Symbol.for('@cors/core vary tokens');
+/** The response's own `writeHead`, kept on the response while the shared wrapper stands in. */
+const WRITE_HEAD = Symbol.for('@cors/core writeHead');
+
+interface Kept extends WriteHeadTarget {
+  [VARY_TOKENS]?: string;
+  [WRITE_HEAD]?: (...args: unknown[]) => unknown;
+}
+
+/**
+ * Makes sure the response goes out with `tokens` in its `Vary`, merged (each token once) with
+ * whatever `Vary` the route set in the meantime, however it set it. Call it after writing a
+ * decision whose `vary` is not empty, on a request that goes on to the route. Calling it again for
+ * the same response (a second, more specific policy) replaces the tokens; `writeHead` is wrapped
+ * once per response, by one shared function (no closure per response).
+ *
+ * A `Vary` given to `writeHead(status, headers)` in an object is merged with the response's own
+ * and with the tokens; a header list given as an array is left to Node.
+ *
+ * @example
+ * writeCorsHeaders(res, decision, false);
+ * if (!decision.end && decision.vary !== '') keepVary(res, decision.vary);
+ */
+export function keepVary(res: WriteHeadTarget, tokens: string): void {
+  const kept = res as Kept;
+  const wrapped = kept[VARY_TOKENS] !== undefined;
+  kept[VARY_TOKENS] = tokens;
+  if (wrapped) return;
+  // Kept unbound on purpose: writeHeadKeepingVary calls it with the response as `this`.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  kept[WRITE_HEAD] = res.writeHead as (...args: unknown[]) => unknown;
+  res.writeHead = writeHeadKeepingVary as WriteHeadTarget['writeHead'];
+}
+
+/** Stands in for `writeHead` on a kept response: merges the tokens back, then writes the head. */
+function writeHeadKeepingVary(this: Kept, ...args: unknown[]): unknown {
+  const tokens = this[VARY_TOKENS] as string;
+  const own = this.getHeader('vary');
+  // writeHead(status[, message][, headers]): the headers, when given, come last.
+  const last = args.length > 1 ? args[args.length - 1] : undefined;
+  if (typeof last === 'object' && last !== null && !Array.isArray(last))
+    mergeIntoHeadObject(last as Record<string, unknown>, own, tokens);
+  const vary = mergedVary(own, tokens);
+  if (vary !== undefined) this.setHeader('vary', vary);
+  return (this[WRITE_HEAD] as (...args: unknown[]) => unknown).apply(this, args);
+}
+
+/**
+ * `writeHead(status, { Vary: ... })` (Fastify sends its reply headers so): that value would replace
+ * the response's own, so the response's tokens and ours are merged into it.
+ */
+function mergeIntoHeadObject(headers: Record<string, unknown>, own: unknown, tokens: string): void {
+  for (const name in headers) {
+    if (name.length !== 4 || name.toLowerCase() !== 'vary') continue;
+    const given = appendVary(headerString(own), [headers[name]].flat().join(', '));
+    headers[name] = appendVary(given, tokens);
+  }
+}

@@ -1,0 +1,13 @@
+/** The spec server on Bun: `bun run` this file's bundle; it prints `{"port": n}`. */
+import { appFetch } from './app.js';
+
+declare const Bun: {
+  serve(options: {
+    hostname: string;
+    port: number;
+    fetch: (request: Request) => Response | Promise<Response>;
+  }): { port: number };
+};
+
+const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: appFetch });
+console.log(JSON.stringify({ port: server.port }));

@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsdown';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  platform: 'neutral',
+  target: 'es2022',
+  // dist/index.js + dist/index.cjs, as package.json's exports say (tsdown's node default is .mjs).
+  fixedExtension: false,
+});
