@@ -70,6 +70,8 @@ export type {
 export {
   CROSS_ORIGIN_REASONS,
   CROSS_ORIGIN_REFUSAL_STATUS,
+  checkCrossOriginFromHeaderRecord,
+  checkCrossOriginFromHeaders,
   createCrossOriginProtection,
   createCrossOriginProtectionFromCors,
   crossOriginRequestFromHeaderRecord,
