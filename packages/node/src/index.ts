@@ -11,11 +11,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   CorsAdapterError,
   ERR_CORS_ADAPTER_OPTIONS,
+  checkCrossOriginFromHeaderRecord,
   checkDecisionListener,
   corsDisabledDecision,
   corsPolicySource,
   corsRequestFromHeaderRecord,
   createCorsPolicy,
+  createCrossOriginProtection,
+  crossOriginRefusalResponse,
   isThenable,
   keepVary,
   policyForRequest,
@@ -25,6 +28,9 @@ import {
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
+  type CrossOriginDecision,
+  type CrossOriginProtection,
+  type CrossOriginProtectionOptions,
 } from '@cors/core';
 
 /**
@@ -39,6 +45,22 @@ import {
  */
 export type CorsDecisionListener = (decision: CorsDecision, req: IncomingMessage) => void;
 
+/**
+ * Called once per request that cross-origin protection checked (the policy's
+ * `crossOriginProtection`, or {@link crossOriginProtection}), passes and refusals alike, before a
+ * refusal is sent: for logging. `decision.message` is the log line; the decision is frozen and
+ * shared. An error thrown here is handled like a failing `origin` function.
+ *
+ * @example
+ * onCrossOriginDecision: (decision, req) => {
+ *   if (!decision.allowed) console.warn(`CSRF ${decision.reason}: ${decision.message}`);
+ * }
+ */
+export type CrossOriginDecisionListener = (
+  decision: CrossOriginDecision,
+  req: IncomingMessage,
+) => void;
+
 /** Options of this adapter, on top of the core's. */
 export interface NodeCorsAdapterOptions {
   /**
@@ -46,6 +68,12 @@ export interface NodeCorsAdapterOptions {
    * @default undefined
    */
   onDecision?: CorsDecisionListener;
+  /**
+   * See {@link CrossOriginDecisionListener}. Called only when the policy has
+   * `crossOriginProtection`, for every request that is not an answered preflight.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener;
 }
 
 /**
@@ -113,36 +141,51 @@ export function cors(
   adapterOptions?: NodeCorsAdapterOptions,
 ): CorsMiddleware {
   let source = corsPolicySource<IncomingMessage>(options);
-  let onDecision = adapterOptions?.onDecision;
+  let listeners = adapterOptions ?? {};
   if (source === undefined) {
-    // The core refuses unknown options, so this adapter's own option is taken out first.
-    const { onDecision: listener, ...coreOptions } = (options ?? {}) as NodeCorsOptions;
+    // The core refuses unknown options, so this adapter's own options are taken out first.
+    const { onDecision, onCrossOriginDecision, ...coreOptions } = (options ??
+      {}) as NodeCorsOptions;
     source = createCorsPolicy(coreOptions as CorsOptions);
-    onDecision = listener ?? onDecision;
+    listeners = { onDecision, onCrossOriginDecision };
   }
-  checkDecisionListener(onDecision, '@cors/node');
+  checkListeners(listeners);
   const policySource = source;
 
   return function corsMiddleware(req, res, next) {
     let handled: boolean | Promise<boolean>;
     try {
-      handled = run(req, res, policyForRequest(policySource, req), onDecision);
+      handled = run(req, res, policyForRequest(policySource, req), listeners);
     } catch (error) {
       fail(res, next, error);
       return;
     }
-    if (handled === true) return;
-    if (handled === false) {
-      if (next !== undefined) next();
-      return;
-    }
-    handled.then(
-      (ended) => {
-        if (!ended && next !== undefined) next();
-      },
-      (error: unknown) => fail(res, next, error),
-    );
+    proceed(handled, res, next);
   };
+}
+
+/** Calls `next` unless the request was answered; a rejection goes to {@link fail}. */
+function proceed(
+  handled: boolean | Promise<boolean>,
+  res: ServerResponse,
+  next: CorsNextFunction | undefined,
+): void {
+  if (handled === true) return;
+  if (handled === false) {
+    if (next !== undefined) next();
+    return;
+  }
+  handled.then(
+    (ended) => {
+      if (!ended && next !== undefined) next();
+    },
+    (error: unknown) => fail(res, next, error),
+  );
+}
+
+function checkListeners(listeners: NodeCorsAdapterOptions): void {
+  checkDecisionListener(listeners.onDecision, '@cors/node');
+  checkDecisionListener(listeners.onCrossOriginDecision, '@cors/node', 'onCrossOriginDecision');
 }
 
 /**
@@ -200,22 +243,68 @@ export function handleCors(
         '(or a function returning one); options would be validated again on every request.',
     );
   }
-  const onDecision = adapterOptions?.onDecision;
-  checkDecisionListener(onDecision, '@cors/node');
-  return run(req, res, policyForRequest(source, req), onDecision);
+  const listeners = adapterOptions ?? {};
+  checkListeners(listeners);
+  return run(req, res, policyForRequest(source, req), listeners);
 }
 
 function run(
   req: IncomingMessage,
   res: ServerResponse,
   policy: CorsPolicy,
-  onDecision: CorsDecisionListener | undefined,
+  listeners: NodeCorsAdapterOptions,
 ): boolean | Promise<boolean> {
   const decision = policy.decide(corsRequestFromHeaderRecord(req.method ?? '', req.headers));
   // Async only when the user gave a function that returns a promise (the core's rule).
   if (isThenable<CorsDecision>(decision))
-    return Promise.resolve(decision).then((d) => applyCorsDecision(req, res, d, onDecision));
-  return applyCorsDecision(req, res, decision, onDecision);
+    return Promise.resolve(decision).then((d) => guard(req, res, policy, d, listeners));
+  return guard(req, res, policy, decision, listeners);
+}
+
+/** The CORS decision, then, for a request going on to the route, the cross-origin check. */
+function guard(
+  req: IncomingMessage,
+  res: ServerResponse,
+  policy: CorsPolicy,
+  decision: CorsDecision,
+  listeners: NodeCorsAdapterOptions,
+): boolean | Promise<boolean> {
+  if (applyCorsDecision(req, res, decision, listeners.onDecision)) return true;
+  return crossOriginStep(req, res, policy.crossOriginProtection, listeners.onCrossOriginDecision);
+}
+
+/**
+ * Checks the request (its target as received: Express's `originalUrl`, before a mounted router
+ * strips its prefix) and sends the refusal, over the CORS headers already set. `true`: refused.
+ */
+function crossOriginStep(
+  req: IncomingMessage,
+  res: ServerResponse,
+  protection: CrossOriginProtection | null,
+  listener: CrossOriginDecisionListener | undefined,
+): boolean | Promise<boolean> {
+  const target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  const remote = req.socket.remoteAddress;
+  const decision = checkCrossOriginFromHeaderRecord(
+    protection,
+    req.method ?? '',
+    target,
+    req.headers,
+    remote,
+  );
+  if (decision === null) return false;
+  const refuse = (d: CrossOriginDecision): boolean => {
+    if (listener !== undefined) listener(d, req);
+    if (d.allowed) return false;
+    if (!res.headersSent) {
+      const { status, headers, body } = crossOriginRefusalResponse(d);
+      res.writeHead(status, headers).end(body);
+    }
+    return true;
+  };
+  return isThenable<CrossOriginDecision>(decision)
+    ? Promise.resolve(decision).then(refuse)
+    : refuse(decision);
 }
 
 /**
@@ -266,6 +355,43 @@ export function corsOff(adapterOptions?: NodeCorsAdapterOptions): CorsMiddleware
   return function corsOffMiddleware(req, res, next) {
     const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
     if (!applyCorsDecision(req, res, corsDisabledDecision(request), onDecision)) next?.();
+  };
+}
+
+/** Options of {@link crossOriginProtection}: the core's protection options and the listener. */
+export interface NodeCrossOriginProtectionOptions extends CrossOriginProtectionOptions {
+  /**
+   * See {@link CrossOriginDecisionListener}.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener;
+}
+
+/**
+ * Cross-site request forgery protection on its own, for apps with no CORS (with CORS, give the
+ * policy `crossOriginProtection` instead, which also trusts what it allows with credentials). An
+ * unsafe request that a page of another origin sent gets `403` and `next` is not called; every
+ * other request goes on. The options are the core's `createCrossOriginProtection` options,
+ * validated here (a `CorsConfigError` at start-up). See docs/csrf.md.
+ *
+ * @example
+ * app.use(crossOriginProtection({ bypass: ['POST /oauth/callback'] }));
+ */
+export function crossOriginProtection(
+  options: NodeCrossOriginProtectionOptions = {},
+): CorsMiddleware {
+  const { onCrossOriginDecision, ...protectionOptions } = options;
+  checkDecisionListener(onCrossOriginDecision, '@cors/node', 'onCrossOriginDecision');
+  const protection = createCrossOriginProtection(protectionOptions);
+  return function crossOriginProtectionMiddleware(req, res, next) {
+    let handled: boolean | Promise<boolean>;
+    try {
+      handled = crossOriginStep(req, res, protection, onCrossOriginDecision);
+    } catch (error) {
+      fail(res, next, error);
+      return;
+    }
+    proceed(handled, res, next);
   };
 }
 

@@ -42,7 +42,14 @@ describe('the default export', () => {
   it('leaves require() the object of named exports, with .default as cors', () => {
     const required = require('@cors/node') as Record<string, unknown>;
     expect(typeof required).toBe('object');
-    expect(Object.keys(required).sort()).toEqual(['cors', 'default', 'handleCors']);
+    expect(Object.keys(required).sort()).toEqual([
+      'applyCorsDecision',
+      'cors',
+      'corsOff',
+      'crossOriginProtection',
+      'default',
+      'handleCors',
+    ]);
     expect(required.default).toBe(required.cors);
   });
 });
