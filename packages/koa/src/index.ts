@@ -10,12 +10,15 @@
  */
 import {
   appendVary,
+  checkCrossOriginFromHeaderRecord,
   checkDecisionListener,
   corsDisabledDecision,
   headerString,
   corsPolicySource,
   corsRequestFromHeaderRecord,
   createCorsPolicy,
+  createCrossOriginProtection,
+  crossOriginRefusalResponse,
   isThenable,
   keepVary,
   policyForRequest,
@@ -26,7 +29,9 @@ import {
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
-  type CorsRequest,
+  type CrossOriginDecision,
+  type CrossOriginProtection,
+  type CrossOriginProtectionOptions,
   type WriteHeadTarget,
 } from '@cors/core';
 
@@ -39,9 +44,15 @@ export interface CorsContext {
   readonly method: string;
   /** The request URL (path and query), for `onDecision`. */
   readonly url: string;
-  /** Node's request: its headers (Node joins a repeated `Origin` into one value). */
+  /**
+   * The request-target as received, before a mount strips a prefix: what bypass patterns of
+   * cross-origin protection match (`url` when absent).
+   */
+  readonly originalUrl?: string;
+  /** Node's request: its headers (Node joins a repeated `Origin` into one value), and its peer. */
   readonly req: {
     readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+    readonly socket?: { readonly remoteAddress?: string | undefined };
   };
   /** Node's response: the headers are written there, and `Vary` kept when its head is written. */
   readonly res: CorsHeaderTarget & WriteHeadTarget;
@@ -75,6 +86,22 @@ export type CorsDecisionListener<Ctx extends CorsContext = CorsContext> = (
   ctx: Ctx,
 ) => void;
 
+/**
+ * Called once per request that cross-origin protection checked (the policy's
+ * `crossOriginProtection`, or {@link crossOriginProtection}), passes and refusals alike, before a
+ * refusal is sent: for logging. `decision.message` is the log line; the decision is frozen and
+ * shared. An error thrown here goes to Koa's error handling.
+ *
+ * @example
+ * onCrossOriginDecision: (decision) => {
+ *   if (!decision.allowed) console.warn(`CSRF ${decision.reason}: ${decision.message}`);
+ * }
+ */
+export type CrossOriginDecisionListener<Ctx extends CorsContext = CorsContext> = (
+  decision: CrossOriginDecision,
+  ctx: Ctx,
+) => void;
+
 /** Options of this adapter, on top of the core's. */
 export interface KoaCorsAdapterOptions<Ctx extends CorsContext = CorsContext> {
   /**
@@ -82,6 +109,12 @@ export interface KoaCorsAdapterOptions<Ctx extends CorsContext = CorsContext> {
    * @default undefined
    */
   onDecision?: CorsDecisionListener<Ctx>;
+  /**
+   * See {@link CrossOriginDecisionListener}. Called only when the policy has
+   * `crossOriginProtection`, for every request that is not an answered preflight.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener<Ctx>;
 }
 
 /**
@@ -146,20 +179,16 @@ export function cors<Ctx extends CorsContext = CorsContext>(
   adapterOptions?: KoaCorsAdapterOptions<Ctx>,
 ): CorsMiddleware<Ctx> {
   let source = corsPolicySource<Ctx>(options);
-  let onDecision = adapterOptions?.onDecision;
+  let listeners = adapterOptions ?? {};
   if (source === undefined) {
-    // The core refuses unknown options, so this adapter's own option is taken out first.
-    const { onDecision: listener, ...coreOptions } = (options ?? {}) as KoaCorsOptions<Ctx>;
+    // The core refuses unknown options, so this adapter's own options are taken out first.
+    const { onDecision, onCrossOriginDecision, ...coreOptions } = (options ??
+      {}) as KoaCorsOptions<Ctx>;
     source = createCorsPolicy(coreOptions as CorsOptions);
-    onDecision = listener ?? onDecision;
+    listeners = { onDecision, onCrossOriginDecision };
   }
-  checkDecisionListener(onDecision, '@cors/koa');
   const policySource = source;
-
-  return decidingMiddleware<Ctx>(
-    (ctx, request) => policyForRequest(policySource, ctx).decide(request),
-    onDecision,
-  );
+  return decidingMiddleware<Ctx>((ctx) => policyForRequest(policySource, ctx), listeners);
 }
 
 /**
@@ -175,17 +204,78 @@ export function cors<Ctx extends CorsContext = CorsContext>(
 export function corsOff<Ctx extends CorsContext = CorsContext>(
   adapterOptions?: KoaCorsAdapterOptions<Ctx>,
 ): CorsMiddleware<Ctx> {
-  checkDecisionListener(adapterOptions?.onDecision, '@cors/koa');
-  return decidingMiddleware<Ctx>(
-    (_ctx, request) => corsDisabledDecision(request),
-    adapterOptions?.onDecision,
-  );
+  return decidingMiddleware<Ctx>(() => null, adapterOptions ?? {});
 }
 
-function decidingMiddleware<Ctx extends CorsContext>(
-  decideFor: (ctx: Ctx, request: CorsRequest) => CorsDecision | Promise<CorsDecision>,
-  onDecision: CorsDecisionListener<Ctx> | undefined,
+/**
+ * Cross-site request forgery protection on its own, for apps with no CORS (with CORS, give the
+ * policy `crossOriginProtection` instead, which also trusts what it allows with credentials). An
+ * unsafe request that a page of another origin sent gets `403` and `next()` is not called; every
+ * other request goes on. The options are the core's `createCrossOriginProtection` options,
+ * validated here (a `CorsConfigError` at start-up). See docs/csrf.md.
+ *
+ * @example
+ * app.use(crossOriginProtection({ bypass: ['POST /oauth/callback'] }));
+ */
+export function crossOriginProtection<Ctx extends CorsContext = CorsContext>(
+  options: CrossOriginProtectionOptions & {
+    onCrossOriginDecision?: CrossOriginDecisionListener<Ctx>;
+  } = {},
 ): CorsMiddleware<Ctx> {
+  const { onCrossOriginDecision, ...protectionOptions } = options;
+  checkDecisionListener(onCrossOriginDecision, '@cors/koa', 'onCrossOriginDecision');
+  const protection = createCrossOriginProtection(protectionOptions);
+  return function crossOriginProtectionMiddleware(ctx, next) {
+    const checked = crossOriginStep(ctx, protection, onCrossOriginDecision);
+    if (checked === false) return next();
+    if (checked === true) return DONE;
+    return checked.then((refused) => (refused ? undefined : next()));
+  };
+}
+
+/**
+ * Checks the request (its target as received, `ctx.originalUrl`) and sends the refusal over the
+ * CORS headers already set. `true`: refused, the route must not run.
+ */
+function crossOriginStep<Ctx extends CorsContext>(
+  ctx: Ctx,
+  protection: CrossOriginProtection | null,
+  listener: CrossOriginDecisionListener<Ctx> | undefined,
+): boolean | Promise<boolean> {
+  const target = ctx.originalUrl ?? ctx.url;
+  const peer = ctx.req.socket?.remoteAddress;
+  const decision = checkCrossOriginFromHeaderRecord(
+    protection,
+    ctx.method,
+    target,
+    ctx.req.headers,
+    peer,
+  );
+  if (decision === null) return false;
+  const refuse = (d: CrossOriginDecision): boolean => {
+    if (listener !== undefined) listener(d, ctx);
+    if (d.allowed) return false;
+    if (ctx.headerSent) return true;
+    // The status first: a body set without an explicit status would make it 200.
+    const { status, headers, body } = crossOriginRefusalResponse(d);
+    ctx.status = status;
+    ctx.body = body;
+    for (const name in headers) ctx.set(name, headers[name as keyof typeof headers]);
+    return true;
+  };
+  return isThenable<CrossOriginDecision>(decision)
+    ? Promise.resolve(decision).then(refuse)
+    : refuse(decision);
+}
+
+/** `select` gives the request's policy, or `null` for CORS off (the core's `cors-disabled`). */
+function decidingMiddleware<Ctx extends CorsContext>(
+  select: (ctx: Ctx) => CorsPolicy | null,
+  listeners: KoaCorsAdapterOptions<Ctx>,
+): CorsMiddleware<Ctx> {
+  const { onDecision, onCrossOriginDecision } = listeners;
+  checkDecisionListener(onDecision, '@cors/koa');
+  checkDecisionListener(onCrossOriginDecision, '@cors/koa', 'onCrossOriginDecision');
   // Marks a context this middleware already handled: with @koa/router the same middleware may be
   // reached twice for one request (router.use plus an OPTIONS route, see the README).
   const handled = Symbol('@cors/koa handled');
@@ -200,13 +290,18 @@ function decidingMiddleware<Ctx extends CorsContext>(
     // This cors() now speaks for the request, even if deciding fails (see respond's catch).
     marks[LAST_DECIDED] = handled;
 
-    const pending = decideFor(ctx, corsRequestFromHeaderRecord(ctx.method, ctx.req.headers));
+    const policy = select(ctx);
+    const request = corsRequestFromHeaderRecord(ctx.method, ctx.req.headers);
+    const pending = policy === null ? corsDisabledDecision(request) : policy.decide(request);
+    const protection = policy === null ? null : policy.crossOriginProtection;
     // Async only when the user gave a function that returns a promise (the core's rule); a
     // rejection propagates to Koa's error handling like any middleware error.
     if (isThenable<CorsDecision>(pending)) {
-      return Promise.resolve(pending).then((decision) => respond(ctx, next, decision, second));
+      return Promise.resolve(pending).then((decision) =>
+        respond(ctx, next, decision, second, protection),
+      );
     }
-    return respond(ctx, next, pending, second);
+    return respond(ctx, next, pending, second, protection);
   };
 
   /** `second`: another cors() decided this request before this one. */
@@ -215,6 +310,7 @@ function decidingMiddleware<Ctx extends CorsContext>(
     next: CorsNext,
     decision: CorsDecision,
     second: boolean,
+    protection: CrossOriginProtection | null,
   ): Promise<unknown> {
     if (onDecision !== undefined) onDecision(decision, ctx);
     // Someone upstream already answered (say a timeout, while an async origin function ran).
@@ -234,6 +330,14 @@ function decidingMiddleware<Ctx extends CorsContext>(
       for (const name in headers) ctx.set(name, headers[name] as string);
       return DONE;
     }
+    const checked = crossOriginStep(ctx, protection, onCrossOriginDecision);
+    if (checked === false) return route(ctx, next, decision);
+    if (checked === true) return DONE;
+    return checked.then((refused) => (refused ? undefined : route(ctx, next, decision)));
+  }
+
+  /** On to the route, the CORS headers kept past it (and on its errors). */
+  function route(ctx: Ctx, next: CorsNext, decision: CorsDecision): Promise<unknown> {
     // A route that sets `Vary` itself (`ctx.set('Vary', 'Accept')`) would replace the CORS tokens;
     // they are merged back when the head is written, error responses included.
     if (decision.vary !== '') keepVary(ctx.res, decision.vary);

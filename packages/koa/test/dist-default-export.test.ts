@@ -41,7 +41,13 @@ describe('the default export', () => {
   it('leaves require() the object of named exports, with .default as cors', () => {
     const required = require('@cors/koa') as Record<string, unknown>;
     expect(typeof required).toBe('object');
-    expect(Object.keys(required).sort()).toEqual(['cors', 'default']);
+    expect(Object.keys(required).sort()).toEqual([
+      'cors',
+      'corsOff',
+      'corsUnder',
+      'crossOriginProtection',
+      'default',
+    ]);
     expect(required.default).toBe(required.cors);
   });
 });
