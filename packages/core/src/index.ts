@@ -32,8 +32,15 @@ export type { CorsHeaderTarget, HeadersLike, PreflightFraming } from './response
 export { keepVary } from './keep-vary.js';
 export type { WriteHeadTarget } from './keep-vary.js';
 export { corsDisabledDecision } from './disabled.js';
-export { isThenable, corsPolicySource, policyForRequest } from './adapter.js';
-export type { CorsPolicySource } from './adapter.js';
+export {
+  isThenable,
+  corsPolicySource,
+  policyForRequest,
+  adapterListeners,
+  corsAdapterSetup,
+  thenOrNow,
+} from './adapter.js';
+export type { CorsAdapterListeners, CorsPolicySource } from './adapter.js';
 export { CorsError, CorsConfigError, isCorsConfigError } from './errors.js';
 export {
   CorsAdapterError,

@@ -5,6 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   CorsAdapterError,
+  adapterListeners,
+  corsAdapterSetup,
+  thenOrNow,
+  type CorsAdapterListeners,
   checkCrossOriginFromHeaderRecord,
   checkCrossOriginFromHeaders,
   checkDecisionListener,
@@ -270,5 +274,58 @@ describe('checkDecisionListener', () => {
         message: expect.stringContaining('`onCrossOriginDecision` must be a function'),
       }) as CorsAdapterError,
     );
+  });
+});
+
+describe('corsAdapterSetup / adapterListeners / thenOrNow', () => {
+  const log = () => {};
+
+  it('compiles options, taking the listeners out first (the core refuses unknown options)', () => {
+    const { source, listeners } = corsAdapterSetup<unknown, CorsAdapterListeners>(
+      { origin: [APP], crossOriginProtection: true, onDecision: log },
+      undefined,
+      '@cors/x',
+    );
+    expect(typeof source === 'function' ? null : source.crossOriginProtection).not.toBeNull();
+    expect(listeners).toEqual({ onDecision: log, onCrossOriginDecision: undefined });
+  });
+
+  it('fills listeners left out of options from adapterOptions', () => {
+    const other = () => {};
+    const { listeners } = corsAdapterSetup<unknown, CorsAdapterListeners>(
+      { origin: [APP], onDecision: log },
+      { onDecision: other, onCrossOriginDecision: other },
+      '@cors/x',
+    );
+    expect(listeners).toEqual({ onDecision: log, onCrossOriginDecision: other });
+    // No options at all are CORS options without the required origin.
+    expect(() => corsAdapterSetup(null, undefined, '@cors/x')).toThrow(/origin_required/);
+  });
+
+  it('keeps a policy or a selector as it is, with the adapter options’ listeners', () => {
+    const policy = createCorsPolicy({ origin: [APP] });
+    const selector = () => policy;
+    expect(corsAdapterSetup(policy, { onDecision: log }, '@cors/x')).toEqual({
+      source: policy,
+      listeners: { onDecision: log },
+    });
+    expect(corsAdapterSetup(selector, undefined, '@cors/x')).toEqual({
+      source: selector,
+      listeners: {},
+    });
+  });
+
+  it('refuses listeners that are not functions, naming the option', () => {
+    expect(() =>
+      adapterListeners(
+        { onCrossOriginDecision: 'log' } as unknown as CorsAdapterListeners,
+        '@cors/x',
+      ),
+    ).toThrow(expect.objectContaining({ option: 'onCrossOriginDecision' }) as Error);
+  });
+
+  it('thenOrNow calls now for a value, after settling for a promise', async () => {
+    expect(thenOrNow(1, (n) => n + 1)).toBe(2);
+    await expect(thenOrNow(Promise.resolve(1), (n) => n + 1)).resolves.toBe(2);
   });
 });
