@@ -11,19 +11,22 @@
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import {
   ERR_CORS_ADAPTER_OPTIONS,
-  checkDecisionListener,
-  corsPolicySource,
-  createCorsPolicy,
+  adapterListeners,
+  checkCrossOriginFromHeaders,
+  corsAdapterSetup,
   corsRequestFromHeaders,
   corsRequestKind,
+  createCrossOriginProtection,
   isThenable,
   policyForRequest,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
+  type CrossOriginDecision,
+  type CrossOriginProtectionOptions,
 } from '@cors/core';
-import { applyCors, preflightResponse } from '@cors/fetch';
+import { applyCors, crossOriginRefusal, preflightResponse } from '@cors/fetch';
 
 /** The code of the error thrown for an invalid option of this package (`onDecision`). */
 export { ERR_CORS_ADAPTER_OPTIONS };
@@ -43,6 +46,22 @@ export type CorsDecisionListener<E extends Env = Env> = (
   c: Context<E>,
 ) => void;
 
+/**
+ * Called once per request that cross-origin protection checked (the policy's
+ * `crossOriginProtection`, or {@link crossOriginProtection}), passes and refusals alike, before a
+ * refusal is sent: for logging. `decision.message` is the log line; the decision is frozen and
+ * shared. An error thrown here goes to Hono's error handling (`app.onError`).
+ *
+ * @example
+ * onCrossOriginDecision: (decision) => {
+ *   if (!decision.allowed) console.warn(`CSRF ${decision.reason}: ${decision.message}`);
+ * }
+ */
+export type CrossOriginDecisionListener<E extends Env = Env> = (
+  decision: CrossOriginDecision,
+  c: Context<E>,
+) => void;
+
 /** Options of this package, on top of the core's. */
 export interface HonoCorsAdapterOptions<E extends Env = Env> {
   /**
@@ -50,6 +69,12 @@ export interface HonoCorsAdapterOptions<E extends Env = Env> {
    * @default undefined
    */
   onDecision?: CorsDecisionListener<E>;
+  /**
+   * See {@link CrossOriginDecisionListener}. Called only when the policy has
+   * `crossOriginProtection`, for every request that is not an answered preflight.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener<E>;
 }
 
 /**
@@ -97,16 +122,22 @@ export function cors<E extends Env = Env>(
   options: HonoCorsOptions<E> | CorsPolicy | CorsPolicySelector<Context<E>>,
   adapterOptions?: HonoCorsAdapterOptions<E>,
 ): MiddlewareHandler<E> {
-  const { select, onDecision } = configure(options, adapterOptions);
+  const { source, listeners } = corsAdapterSetup<Context<E>, HonoCorsAdapterOptions<E>>(
+    options,
+    adapterOptions,
+    '@cors/hono',
+  );
+  const { onDecision, onCrossOriginDecision } = listeners;
 
   const middleware: MiddlewareHandler<E> = async function corsMiddleware(c, next) {
     const request = c.req.raw;
     const corsRequest = corsRequestFromHeaders(request.method, request.headers);
+    const policy = policyForRequest(source, c);
     if (corsRequestKind(corsRequest) === 'preflight') {
       // A preflight is answered before any route runs, so the last middleware of ours that
       // matched it must decide here, and the ones before it stand aside.
       if (laterMiddlewareMatched(c)) return next();
-      let decision = select(c).decide(corsRequest);
+      let decision = policy.decide(corsRequest);
       // Awaited only when it is a promise (an async origin or credentials function): an await
       // costs a turn of the microtask queue.
       if (isThenable(decision)) decision = await decision;
@@ -116,10 +147,24 @@ export function cors<E extends Env = Env>(
       finish(c, decision);
       return;
     }
+    const { method, url, headers } = request;
+    let checked = checkCrossOriginFromHeaders(policy.crossOriginProtection, method, url, headers);
+    // Before the route, and, like a preflight, by the last of ours that matched: its policy says.
+    if (checked !== null && !laterMiddlewareMatched(c)) {
+      if (isThenable(checked)) checked = await checked;
+      if (onCrossOriginDecision !== undefined) onCrossOriginDecision(checked, c);
+      if (!checked.allowed) {
+        let decision = policy.decide(corsRequest);
+        if (isThenable(decision)) decision = await decision;
+        if (onDecision !== undefined) onDecision(decision, c);
+        (c as unknown as Record<symbol, unknown>)[DECIDED] = true;
+        return crossOriginRefusal(checked, decision);
+      }
+    }
     await next();
     // A later middleware of ours (more specific, registered after this one) already decided.
     if ((c as unknown as Record<symbol, unknown>)[DECIDED] === true) return;
-    let decision = select(c).decide(corsRequest);
+    let decision = policy.decide(corsRequest);
     if (isThenable(decision)) decision = await decision;
     if (onDecision !== undefined) onDecision(decision, c);
     finish(c, decision);
@@ -151,19 +196,40 @@ function laterMiddlewareMatched(c: Context): boolean {
   return false;
 }
 
-function configure<E extends Env>(
-  options: HonoCorsOptions<E> | CorsPolicy | CorsPolicySelector<Context<E>>,
-  adapterOptions: HonoCorsAdapterOptions<E> | undefined,
-): { select: (c: Context<E>) => CorsPolicy; onDecision: CorsDecisionListener<E> | undefined } {
-  let source = corsPolicySource<Context<E>>(options);
-  let onDecision = adapterOptions?.onDecision;
-  if (source === undefined) {
-    // The core refuses unknown options, so this package's own option is taken out first.
-    const { onDecision: own, ...coreOptions } = (options ?? {}) as HonoCorsOptions<E>;
-    source = createCorsPolicy(coreOptions as CorsOptions);
-    onDecision = own ?? onDecision;
-  }
-  const from = source;
-  checkDecisionListener(onDecision, '@cors/hono');
-  return { select: (c) => policyForRequest(from, c), onDecision };
+/** Options of {@link crossOriginProtection}: the core's protection options and the listener. */
+export interface HonoCrossOriginProtectionOptions<
+  E extends Env = Env,
+> extends CrossOriginProtectionOptions {
+  /**
+   * See {@link CrossOriginDecisionListener}.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener<E>;
+}
+
+/**
+ * Cross-site request forgery protection on its own, for apps with no CORS, in place of
+ * `hono/csrf` (with CORS, give {@link cors} `crossOriginProtection` instead, which also trusts
+ * what the policy allows with credentials). An unsafe request that a page of another origin sent
+ * gets `403` and later handlers do not run. The options are the core's
+ * `createCrossOriginProtection` options, validated here (a `CorsConfigError` at start-up). See
+ * docs/csrf.md, "Moving from hono/csrf".
+ *
+ * @example
+ * app.use(crossOriginProtection({ bypass: ['POST /oauth/callback'] }));
+ */
+export function crossOriginProtection<E extends Env = Env>(
+  options: HonoCrossOriginProtectionOptions<E> = {},
+): MiddlewareHandler<E> {
+  const { onCrossOriginDecision, ...protectionOptions } = options;
+  adapterListeners({ onCrossOriginDecision }, '@cors/hono');
+  const protection = createCrossOriginProtection(protectionOptions);
+  return async function crossOriginProtectionMiddleware(c, next) {
+    const { method, url, headers } = c.req.raw;
+    let checked = checkCrossOriginFromHeaders(protection, method, url, headers)!;
+    if (isThenable(checked)) checked = await checked;
+    if (onCrossOriginDecision !== undefined) onCrossOriginDecision(checked, c);
+    if (!checked.allowed) return crossOriginRefusal(checked);
+    await next();
+  };
 }
