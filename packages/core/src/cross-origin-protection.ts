@@ -710,8 +710,7 @@ function build(compiled: CompiledProtection): CrossOriginProtection<never> {
 
   function check(request: CrossOriginRequest): CrossOriginDecision | Promise<CrossOriginDecision> {
     const method = request.method;
-    // Safe methods (RFC 9110 §9.2.1) are never checked; compared case-sensitively, as Go does.
-    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return SAFE_METHOD;
+    if (isSafeMethod(method)) return SAFE_METHOD;
 
     const site = typeof request.secFetchSite === 'string' ? request.secFetchSite : '';
     const origin = typeof request.origin === 'string' ? request.origin : '';
@@ -739,6 +738,11 @@ function build(compiled: CompiledProtection): CrossOriginProtection<never> {
   });
 }
 
+/** Safe methods (RFC 9110 §9.2.1) are never checked; compared case-sensitively, as Go does. */
+function isSafeMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+}
+
 function headerValue(value: HeaderRecord[string]): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
@@ -764,8 +768,7 @@ export function crossOriginRequestFromHeaderRecord(
   headers: HeaderRecord,
   remoteAddress?: string | null,
 ): CrossOriginRequest {
-  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS')
-    return { method, path: target };
+  if (isSafeMethod(method)) return { method, path: target };
   return {
     method,
     path: target,
@@ -800,7 +803,7 @@ export function crossOriginRequestFromHeaders(
   const fragment = url.indexOf('#', pathStart);
   const rest = url.slice(pathStart, fragment < 0 ? url.length : fragment);
   const path = rest.startsWith('/') ? rest : `/${rest}`;
-  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return { method, path };
+  if (isSafeMethod(method)) return { method, path };
   return {
     method,
     path,
@@ -810,4 +813,56 @@ export function crossOriginRequestFromHeaders(
     forwardedHost: headers.get('x-forwarded-host'),
     remoteAddress,
   };
+}
+
+/**
+ * The cross-origin step of one request, as every adapter takes it (node:http, Express, Koa, Fastify
+ * and the rest): `null` when there is no protection (a policy without `crossOriginProtection`), else
+ * its decision for the request, a promise only when a trusted-origin function returns one. A safe
+ * method gets the shared `safe-method` decision at once: no header is read, nothing is allocated.
+ * Adapters call it before the route for every request that is not an answered preflight, report the
+ * decision, and on a refusal send {@link crossOriginRefusalResponse} with the request's CORS headers.
+ *
+ * @param protection `policy.crossOriginProtection`, or a protection of its own.
+ * @param target The request-target as received, before any router strips a mount prefix (Express
+ *   `req.originalUrl`, Koa `ctx.originalUrl`, Fastify `request.raw.url`, node:http `req.url`).
+ * @param remoteAddress The TCP peer, `req.socket.remoteAddress`; read only with `trustedProxies`.
+ * @example
+ * const decision = checkCrossOriginFromHeaderRecord(policy.crossOriginProtection, req.method ?? '',
+ *   req.url ?? '/', req.headers, req.socket.remoteAddress);
+ * if (decision !== null && !isThenable(decision) && !decision.allowed) { … 403 … }
+ */
+export function checkCrossOriginFromHeaderRecord(
+  protection: CrossOriginProtection | null | undefined,
+  method: string,
+  target: string,
+  headers: HeaderRecord,
+  remoteAddress?: string | null,
+): CrossOriginDecision | Promise<CrossOriginDecision> | null {
+  // `undefined`: a policy made by an older copy of this package, which has no protection.
+  if (protection === null || protection === undefined) return null;
+  if (isSafeMethod(method)) return SAFE_METHOD;
+  return protection.check(
+    crossOriginRequestFromHeaderRecord(method, target, headers, remoteAddress),
+  );
+}
+
+/**
+ * {@link checkCrossOriginFromHeaderRecord} for Fetch runtimes: a `Request`'s method, absolute URL
+ * and `Headers` (see {@link crossOriginRequestFromHeaders}).
+ *
+ * @example
+ * const decision = checkCrossOriginFromHeaders(policy.crossOriginProtection, request.method,
+ *   request.url, request.headers);
+ */
+export function checkCrossOriginFromHeaders(
+  protection: CrossOriginProtection | null | undefined,
+  method: string,
+  url: string,
+  headers: Pick<HeadersLike, 'get'>,
+  remoteAddress?: string | null,
+): CrossOriginDecision | Promise<CrossOriginDecision> | null {
+  if (protection === null || protection === undefined) return null;
+  if (isSafeMethod(method)) return SAFE_METHOD;
+  return protection.check(crossOriginRequestFromHeaders(method, url, headers, remoteAddress));
 }

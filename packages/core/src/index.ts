@@ -37,7 +37,11 @@ export { corsDisabledDecision } from './disabled.js';
 export { isThenable, corsPolicySource, policyForRequest } from './adapter.js';
 export type { CorsPolicySource } from './adapter.js';
 export { readAdapterOptions } from './adapter-options.js';
-export type { AdapterOptionSpec, AdapterOptions } from './adapter-options.js';
+export type {
+  AdapterListenerOptions,
+  AdapterOptionSpec,
+  AdapterOptions,
+} from './adapter-options.js';
 export { CorsError, CorsConfigError, isCorsConfigError } from './errors.js';
 export {
   CorsAdapterError,
@@ -75,6 +79,8 @@ export type {
 export {
   CROSS_ORIGIN_REASONS,
   CROSS_ORIGIN_REFUSAL_STATUS,
+  checkCrossOriginFromHeaderRecord,
+  checkCrossOriginFromHeaders,
   createCrossOriginProtection,
   createCrossOriginProtectionFromCors,
   crossOriginRequestFromHeaderRecord,

@@ -11,10 +11,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   CorsAdapterError,
   ERR_CORS_ADAPTER_OPTIONS,
+  checkCrossOriginFromHeaderRecord,
   checkDecisionListener,
   corsDisabledDecision,
   corsPolicySource,
   corsRequestFromHeaderRecord,
+  createCrossOriginProtection,
+  crossOriginRefusalResponse,
   readAdapterOptions,
   isThenable,
   policyForRequest,
@@ -23,6 +26,9 @@ import {
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
+  type CrossOriginDecision,
+  type CrossOriginProtection,
+  type CrossOriginProtectionOptions,
 } from '@cors/core';
 
 /**
@@ -37,6 +43,22 @@ import {
  */
 export type CorsDecisionListener = (decision: CorsDecision, req: IncomingMessage) => void;
 
+/**
+ * Called once per request that cross-origin protection checked (the policy's
+ * `crossOriginProtection`, or {@link crossOriginProtection}), passes and refusals alike, before a
+ * refusal is sent: for logging. `decision.message` is the log line; the decision is frozen and
+ * shared. An error thrown here is handled like a failing `origin` function.
+ *
+ * @example
+ * onCrossOriginDecision: (decision, req) => {
+ *   if (!decision.allowed) console.warn(`CSRF ${decision.reason}: ${decision.message}`);
+ * }
+ */
+export type CrossOriginDecisionListener = (
+  decision: CrossOriginDecision,
+  req: IncomingMessage,
+) => void;
+
 /** Options of this adapter, on top of the core's. */
 export interface NodeCorsAdapterOptions {
   /**
@@ -44,6 +66,12 @@ export interface NodeCorsAdapterOptions {
    * @default undefined
    */
   onDecision?: CorsDecisionListener;
+  /**
+   * See {@link CrossOriginDecisionListener}. Called only when the policy has
+   * `crossOriginProtection`, for every request that is not an answered preflight.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener;
 }
 
 /**
@@ -90,9 +118,13 @@ export type CorsMiddleware = (
  * it; called without `next`, the middleware answers `500` itself, so that no request hangs and no
  * rejection goes unhandled.
  *
- * @param options - The core's options plus `onDecision`, a policy made by `createCorsPolicy`, or a
- * selector returning one of the policies compiled at start-up per request.
- * @param adapterOptions - With a policy or a selector: this adapter's options (`onDecision`).
+ * With `crossOriginProtection` in the policy, a request going on to the route is then checked for
+ * cross-site request forgery: a refusal is the core's `403` over the CORS headers already set, and
+ * `next` is not called (see docs/csrf.md).
+ *
+ * @param options - The core's options plus the listeners, a policy made by `createCorsPolicy`, or
+ * a selector returning one of the policies compiled at start-up per request.
+ * @param adapterOptions - With a policy or a selector: this adapter's options (the listeners).
  * @throws {CorsConfigError} when the options are invalid.
  * @example
  * import express from 'express';
@@ -110,14 +142,17 @@ export function cors(
   options: NodeCorsOptions | CorsPolicy | NodeCorsPolicySelector,
   adapterOptions?: NodeCorsAdapterOptions,
 ): CorsMiddleware {
-  // The core refuses unknown options, so this adapter's own option is taken out first.
-  const { source: policySource, own } = readAdapterOptions<IncomingMessage>('@cors/node', options);
-  const onDecision = (own.onDecision ?? adapterOptions?.onDecision) as
-    CorsDecisionListener | undefined;
-  checkDecisionListener(onDecision, '@cors/node');
+  // The core refuses unknown options, so this adapter's own options are taken out first.
+  const { source: policySource, own } = readAdapterOptions<IncomingMessage>(
+    '@cors/node',
+    options,
+    {},
+    adapterOptions,
+  );
+  const listeners = own as NodeCorsAdapterOptions;
 
   return function corsMiddleware(req, res, next) {
-    settleCors(() => run(req, res, policyForRequest(policySource, req), onDecision), {
+    settleCors(() => run(req, res, policyForRequest(policySource, req), listeners), {
       proceed: () => next?.(),
       fail: (error) => fail(res, next, error),
     });
@@ -213,22 +248,67 @@ export function handleCors(
         '(or a function returning one); options would be validated again on every request.',
     );
   }
-  const onDecision = adapterOptions?.onDecision;
-  checkDecisionListener(onDecision, '@cors/node');
-  return run(req, res, policyForRequest(source, req), onDecision);
+  const { own } = readAdapterOptions('@cors/node', source, {}, adapterOptions);
+  return run(req, res, policyForRequest(source, req), own as NodeCorsAdapterOptions);
 }
 
 function run(
   req: IncomingMessage,
   res: ServerResponse,
   policy: CorsPolicy,
-  onDecision: CorsDecisionListener | undefined,
+  listeners: NodeCorsAdapterOptions,
 ): boolean | Promise<boolean> {
   const decision = policy.decide(corsRequestFromHeaderRecord(req.method ?? '', req.headers));
   // Async only when the user gave a function that returns a promise (the core's rule).
   if (isThenable<CorsDecision>(decision))
-    return Promise.resolve(decision).then((d) => applyCorsDecision(req, res, d, onDecision));
-  return applyCorsDecision(req, res, decision, onDecision);
+    return Promise.resolve(decision).then((d) => guard(req, res, policy, d, listeners));
+  return guard(req, res, policy, decision, listeners);
+}
+
+/** The CORS decision, then, for a request going on to the route, the cross-origin check. */
+function guard(
+  req: IncomingMessage,
+  res: ServerResponse,
+  policy: CorsPolicy,
+  decision: CorsDecision,
+  listeners: NodeCorsAdapterOptions,
+): boolean | Promise<boolean> {
+  if (applyCorsDecision(req, res, decision, listeners.onDecision)) return true;
+  return crossOriginStep(req, res, policy.crossOriginProtection, listeners.onCrossOriginDecision);
+}
+
+/**
+ * Checks the request (its target as received: Express's `originalUrl`, before a mounted router
+ * strips its prefix) and sends the refusal, over the CORS headers already set. `true`: refused.
+ */
+function crossOriginStep(
+  req: IncomingMessage,
+  res: ServerResponse,
+  protection: CrossOriginProtection | null,
+  listener: CrossOriginDecisionListener | undefined,
+): boolean | Promise<boolean> {
+  const target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  const remote = req.socket.remoteAddress;
+  const decision = checkCrossOriginFromHeaderRecord(
+    protection,
+    req.method ?? '',
+    target,
+    req.headers,
+    remote,
+  );
+  if (decision === null) return false;
+  const refuse = (d: CrossOriginDecision): boolean => {
+    if (listener !== undefined) listener(d, req);
+    if (d.allowed) return false;
+    if (!res.headersSent) {
+      const { status, headers, body } = crossOriginRefusalResponse(d);
+      res.writeHead(status, headers).end(body);
+    }
+    return true;
+  };
+  return isThenable<CrossOriginDecision>(decision)
+    ? Promise.resolve(decision).then(refuse)
+    : refuse(decision);
 }
 
 /**
@@ -291,6 +371,39 @@ export function handleCorsOff(
 ): boolean {
   const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
   return applyCorsDecision(req, res, corsDisabledDecision(request), adapterOptions?.onDecision);
+}
+
+/** Options of {@link crossOriginProtection}: the core's protection options and the listener. */
+export interface NodeCrossOriginProtectionOptions extends CrossOriginProtectionOptions {
+  /**
+   * See {@link CrossOriginDecisionListener}.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener;
+}
+
+/**
+ * Cross-site request forgery protection on its own, for apps with no CORS (with CORS, give the
+ * policy `crossOriginProtection` instead, which also trusts what it allows with credentials). An
+ * unsafe request that a page of another origin sent gets `403` and `next` is not called; every
+ * other request goes on. The options are the core's `createCrossOriginProtection` options,
+ * validated here (a `CorsConfigError` at start-up). See docs/csrf.md.
+ *
+ * @example
+ * app.use(crossOriginProtection({ bypass: ['POST /oauth/callback'] }));
+ */
+export function crossOriginProtection(
+  options: NodeCrossOriginProtectionOptions = {},
+): CorsMiddleware {
+  const { onCrossOriginDecision, ...protectionOptions } = options;
+  checkDecisionListener(onCrossOriginDecision, '@cors/node', 'onCrossOriginDecision');
+  const protection = createCrossOriginProtection(protectionOptions);
+  return function crossOriginProtectionMiddleware(req, res, next) {
+    settleCors(() => crossOriginStep(req, res, protection, onCrossOriginDecision), {
+      proceed: () => next?.(),
+      fail: (error) => fail(res, next, error),
+    });
+  };
 }
 
 /** On a response that a policy of this adapter (any copy of it) already decided. */
