@@ -11,14 +11,22 @@ import {
   checkDecisionListener,
 } from './adapter-errors.js';
 import { corsPolicySource, type CorsPolicySource } from './adapter.js';
+import {
+  createCrossOriginProtection,
+  type CrossOriginProtection,
+  type CrossOriginProtectionOptions,
+} from './cross-origin-protection.js';
 import { createCorsPolicy } from './policy.js';
 import type { CorsOptions } from './types.js';
 
 /**
- * What one of an adapter's own options may be: one of a list of strings, or a value of a type.
- * The listeners and `policy` are every adapter's and need no spec.
+ * What one of an adapter's own options may be: one of a list of strings, a value of a type, or
+ * nothing at all (`{ refused }`: an option of something else, such as the framework's, that has no
+ * effect here; giving it throws with `refused`, the fix). The listeners and `policy` are every
+ * adapter's and need no spec.
  */
-export type AdapterOptionSpec = readonly string[] | 'boolean' | 'string';
+export type AdapterOptionSpec =
+  readonly string[] | 'boolean' | 'string' | { readonly refused: string };
 
 /**
  * The listeners every adapter takes, in its options or in its second argument (`adapterOptions`,
@@ -105,6 +113,33 @@ export function readAdapterOptions<Request>(
   return { source, own: rest };
 }
 
+/** What {@link readProtectionOptions} found. */
+export interface ProtectionAdapterOptions<Listener> {
+  /** The protection, compiled (and validated) once. */
+  readonly protection: CrossOriginProtection;
+  /** The listener given, checked. */
+  readonly onCrossOriginDecision: Listener | undefined;
+}
+
+/**
+ * Reads the options of an adapter's standalone cross-origin protection (`crossOriginProtection()`
+ * in @cors/node, @cors/koa, @cors/hono and @cors/fastify, `withCrossOriginProtection` in
+ * @cors/fetch): the core's protection options plus `onCrossOriginDecision`, which is taken out
+ * and checked as {@link readAdapterOptions} checks it. A wrong protection option throws the core's
+ * `CorsConfigError`, listing every problem, at start-up.
+ *
+ * @example
+ * const { protection, onCrossOriginDecision } = readProtectionOptions('@cors/koa', options);
+ */
+export function readProtectionOptions<Listener>(
+  adapter: string,
+  options: CrossOriginProtectionOptions & { readonly onCrossOriginDecision?: Listener } = {},
+): ProtectionAdapterOptions<Listener> {
+  const { onCrossOriginDecision, ...protectionOptions } = options;
+  checkDecisionListener(onCrossOriginDecision, adapter, 'onCrossOriginDecision');
+  return { protection: createCrossOriginProtection(protectionOptions), onCrossOriginDecision };
+}
+
 /** `own` with each listener it lacks taken from `adapterOptions`, every listener checked. */
 function listeners(
   adapter: string,
@@ -126,6 +161,7 @@ function checkOption(
   spec: AdapterOptionSpec | undefined,
 ): void {
   if (value === undefined) return;
+  if (typeof spec === 'object' && 'refused' in spec) throw optionError(adapter, name, spec.refused);
   if (Array.isArray(spec)) {
     if (typeof value === 'string' && spec.includes(value)) return;
     const allowed = spec.map((item) => `'${item}'`).join(', ');

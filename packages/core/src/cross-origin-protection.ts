@@ -848,6 +848,69 @@ export function checkCrossOriginFromHeaderRecord(
 }
 
 /**
+ * A request as Node hands it to node:http, Express, Koa and Fastify (`IncomingMessage`), as far as
+ * the cross-origin check reads it.
+ */
+export interface NodeRequestLike {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: HeaderRecord;
+  readonly socket?: { readonly remoteAddress?: string | undefined } | undefined;
+}
+
+/**
+ * {@link checkCrossOriginFromHeaderRecord} on Node's request, as node:http, Express, Koa and
+ * Fastify (and through @cors/node, Nest) hand it over: its method, headers and TCP peer.
+ *
+ * @param target The request-target as received, `message.url` unless given: a framework that
+ *   rewrites `url` under a mount keeps the original elsewhere (Express `req.originalUrl`, Koa
+ *   `ctx.originalUrl`).
+ * @example
+ * const checked = checkCrossOriginFromNodeRequest(policy.crossOriginProtection, req, req.originalUrl);
+ */
+export function checkCrossOriginFromNodeRequest(
+  protection: CrossOriginProtection | null | undefined,
+  message: NodeRequestLike,
+  target: string = message.url ?? '/',
+): CrossOriginDecision | Promise<CrossOriginDecision> | null {
+  const { method = '', headers, socket } = message;
+  return checkCrossOriginFromHeaderRecord(
+    protection,
+    method,
+    target,
+    headers,
+    socket?.remoteAddress,
+  );
+}
+
+/**
+ * What a Node-style adapter (node:http, Express, Koa, Fastify) does with the result of
+ * {@link checkCrossOriginFromHeaderRecord}, stated once: report the decision to the listener, and
+ * on a refusal give the core's answer ({@link crossOriginRefusalResponse}) to `refuse`, which writes
+ * it. Returns whether the request was refused (so the route must not run): `false` at once without
+ * protection (`null`), a promise only when the check is one (an async trusted-origin function).
+ *
+ * @example
+ * const refused = settleCrossOriginCheck(checked, req, onCrossOriginDecision, (refusal) =>
+ *   res.writeHead(refusal.status, refusal.headers).end(refusal.body));
+ */
+export function settleCrossOriginCheck<Request>(
+  checked: CrossOriginDecision | Promise<CrossOriginDecision> | null,
+  request: Request,
+  listener: ((decision: CrossOriginDecision, request: Request) => void) | undefined,
+  refuse: (refusal: CrossOriginRefusalResponse) => void,
+): boolean | Promise<boolean> {
+  if (checked === null) return false;
+  const settle = (decision: CrossOriginDecision): boolean => {
+    if (listener !== undefined) listener(decision, request);
+    if (decision.allowed) return false;
+    refuse(crossOriginRefusalResponse(decision));
+    return true;
+  };
+  return isThenable<CrossOriginDecision>(checked) ? checked.then(settle) : settle(checked);
+}
+
+/**
  * {@link checkCrossOriginFromHeaderRecord} for Fetch runtimes: a `Request`'s method, absolute URL
  * and `Headers` (see {@link crossOriginRequestFromHeaders}).
  *

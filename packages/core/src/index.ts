@@ -34,11 +34,18 @@ export { keepVary } from './keep-vary.js';
 export type { WriteHeadTarget } from './keep-vary.js';
 export { writeCorsDecision } from './write-decision.js';
 export { corsDisabledDecision } from './disabled.js';
-export { isThenable, corsPolicySource, policyForRequest } from './adapter.js';
-export type { CorsPolicySource } from './adapter.js';
-export { readAdapterOptions } from './adapter-options.js';
+export {
+  isThenable,
+  corsPolicySource,
+  policyForRequest,
+  settleCors,
+  thenOrNow,
+} from './adapter.js';
+export type { CorsOutcome, CorsPolicySource } from './adapter.js';
+export { readAdapterOptions, readProtectionOptions } from './adapter-options.js';
 export type {
   AdapterListenerOptions,
+  ProtectionAdapterOptions,
   AdapterOptionSpec,
   AdapterOptions,
 } from './adapter-options.js';
@@ -81,6 +88,8 @@ export {
   CROSS_ORIGIN_REFUSAL_STATUS,
   checkCrossOriginFromHeaderRecord,
   checkCrossOriginFromHeaders,
+  checkCrossOriginFromNodeRequest,
+  settleCrossOriginCheck,
   createCrossOriginProtection,
   createCrossOriginProtectionFromCors,
   crossOriginRequestFromHeaderRecord,
@@ -98,4 +107,5 @@ export type {
   CrossOriginReason,
   CrossOriginRefusalResponse,
   CrossOriginRequest,
+  NodeRequestLike,
 } from './cross-origin-protection.js';

@@ -9,6 +9,7 @@ import {
   createCorsPolicy,
   isCorsConfigError,
   readAdapterOptions,
+  readProtectionOptions,
   type AdapterOptionSpec,
 } from '../src/index.js';
 
@@ -151,6 +152,39 @@ describe('readAdapterOptions', () => {
     );
     expect(adapterError({ policy, origin: [APP], credentials: true }).message).toMatch(
       /either `policy` or the core's options, not both \(found origin, credentials\)/,
+    );
+  });
+});
+
+describe('an option spec that refuses', () => {
+  it('throws the fix for an option that has no effect on the adapter', () => {
+    const error = adapterError(
+      { origin: [APP], prefix: '/api' },
+      { prefix: { refused: 'mount it.' } },
+    );
+    expect(error.option).toBe('prefix');
+    expect(error.message).toBe('@cors/x: mount it.');
+    expect(
+      readAdapterOptions('@cors/x', { origin: [APP] }, { prefix: { refused: 'x' } }).own,
+    ).toEqual({});
+  });
+});
+
+describe('readProtectionOptions', () => {
+  it('compiles the protection and takes out the listener, checked', () => {
+    const onCrossOriginDecision = () => undefined;
+    const read = readProtectionOptions('@cors/x', {
+      bypass: ['POST /hook'],
+      onCrossOriginDecision,
+    });
+    expect(read.onCrossOriginDecision).toBe(onCrossOriginDecision);
+    expect(typeof read.protection.check).toBe('function');
+    expect(readProtectionOptions('@cors/x').onCrossOriginDecision).toBeUndefined();
+    expect(() =>
+      readProtectionOptions('@cors/x', { onCrossOriginDecision: 'log' as never }),
+    ).toThrow(expect.objectContaining({ option: 'onCrossOriginDecision' }) as Error);
+    expect(() => readProtectionOptions('@cors/x', { bypass: 'nope' as never })).toThrow(
+      /crossOrigin|bypass/,
     );
   });
 });

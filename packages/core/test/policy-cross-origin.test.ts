@@ -7,6 +7,10 @@ import {
   CorsAdapterError,
   checkCrossOriginFromHeaderRecord,
   checkCrossOriginFromHeaders,
+  checkCrossOriginFromNodeRequest,
+  settleCors,
+  settleCrossOriginCheck,
+  thenOrNow,
   checkDecisionListener,
   createCorsPolicy,
   createCrossOriginProtectionFromCors,
@@ -270,5 +274,88 @@ describe('checkDecisionListener', () => {
         message: expect.stringContaining('`onCrossOriginDecision` must be a function'),
       }) as CorsAdapterError,
     );
+  });
+});
+
+describe('the steps of Node-style adapters', () => {
+  const protection = createCorsPolicy({
+    origin: [APP],
+    crossOriginProtection: true,
+  }).crossOriginProtection;
+  const forged = {
+    method: 'POST',
+    url: '/transfer',
+    headers: {
+      host: 'api.example.com',
+      origin: 'https://evil.example',
+      'sec-fetch-site': 'cross-site',
+    },
+    socket: { remoteAddress: '127.0.0.1' },
+  };
+
+  it('checks Node’s request: its method, headers and peer, at its url unless a target is given', () => {
+    expect(checkCrossOriginFromNodeRequest(null, forged)).toBeNull();
+    expect(checkCrossOriginFromNodeRequest(protection, forged)).toMatchObject({ allowed: false });
+    const bypassed = createCorsPolicy({
+      origin: [APP],
+      crossOriginProtection: { bypass: ['POST /hook'] },
+    }).crossOriginProtection;
+    expect(checkCrossOriginFromNodeRequest(bypassed, forged, '/hook')).toMatchObject({
+      allowed: true,
+      reason: 'bypass',
+    });
+    // No method, url or socket: read as they are (no browser header: not a browser, allowed).
+    expect(checkCrossOriginFromNodeRequest(protection, { headers: {} })).toMatchObject({
+      allowed: true,
+      reason: 'no-browser-headers',
+    });
+  });
+
+  it('reports each decision, refuses through the callback, and says whether it refused', async () => {
+    const seen: unknown[] = [];
+    const refusals: unknown[] = [];
+    const listener = (decision: CrossOriginDecision, request: string) =>
+      seen.push([decision.reason, request]);
+    expect(settleCrossOriginCheck(null, 'req', listener, (r) => refusals.push(r))).toBe(false);
+    const checked = checkCrossOriginFromNodeRequest(protection, forged);
+    expect(settleCrossOriginCheck(checked, 'req', listener, (r) => refusals.push(r))).toBe(true);
+    expect(refusals).toEqual([expect.objectContaining({ status: 403 })]);
+    const same = { ...forged, headers: { ...forged.headers, 'sec-fetch-site': 'same-origin' } };
+    const allowed = checkCrossOriginFromNodeRequest(protection, same);
+    expect(settleCrossOriginCheck(allowed, 'req', undefined, () => refusals.push('no'))).toBe(
+      false,
+    );
+    const later = Promise.resolve(checked as CrossOriginDecision);
+    await expect(settleCrossOriginCheck(later, 'req', listener, () => undefined)).resolves.toBe(
+      true,
+    );
+    expect(seen).toEqual([
+      ['cross-site', 'req'],
+      ['cross-site', 'req'],
+    ]);
+  });
+
+  it('settleCors goes on, ends or fails, at once or once the step settles', async () => {
+    const calls: string[] = [];
+    const outcome = {
+      proceed: () => calls.push('proceed'),
+      end: () => calls.push('end'),
+      fail: (error: unknown) => calls.push(`fail ${String(error)}`),
+    };
+    settleCors(() => false, outcome);
+    settleCors(() => true, outcome);
+    settleCors(() => true, { proceed: outcome.proceed, fail: outcome.fail });
+    settleCors(() => {
+      throw new Error('sync');
+    }, outcome);
+    settleCors(() => Promise.resolve(true), outcome);
+    settleCors(() => Promise.reject(new Error('async')), outcome);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(calls).toEqual(['proceed', 'end', 'fail Error: sync', 'end', 'fail Error: async']);
+  });
+
+  it('thenOrNow calls now for a value, after settling for a promise', async () => {
+    expect(thenOrNow(1, (n) => n + 1)).toBe(2);
+    await expect(thenOrNow(Promise.resolve(1), (n) => n + 1)).resolves.toBe(2);
   });
 });

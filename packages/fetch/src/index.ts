@@ -15,16 +15,15 @@ import {
   ERR_CORS_ADAPTER_OPTIONS,
   applyCorsHeaders,
   checkCrossOriginFromHeaders,
-  checkDecisionListener,
   corsRequestFromHeaders,
   corsRequestKind,
-  createCrossOriginProtection,
+  readProtectionOptions,
   crossOriginRefusalResponse,
   isCorsPolicy,
-  isThenable,
   policyForRequest,
   preflightFraming,
   readAdapterOptions,
+  thenOrNow,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
@@ -209,9 +208,7 @@ export function withCrossOriginProtection<Rest extends unknown[]>(
   handler: FetchHandler<Rest>,
   options: FetchCrossOriginProtectionOptions = {},
 ): FetchHandler<Rest> {
-  const { onCrossOriginDecision, ...protectionOptions } = options;
-  checkDecisionListener(onCrossOriginDecision, '@cors/fetch', 'onCrossOriginDecision');
-  const protection = createCrossOriginProtection(protectionOptions);
+  const { protection, onCrossOriginDecision } = readProtectionOptions('@cors/fetch', options);
   return function protectedHandler(request: Request, ...rest: Rest) {
     const { method, url, headers } = request;
     // Never null: there is a protection.
@@ -386,18 +383,6 @@ function readListeners(
   adapterOptions: FetchCorsAdapterOptions | undefined,
 ): FetchCorsAdapterOptions {
   return readAdapterOptions('@cors/fetch', policy, {}, adapterOptions).own;
-}
-
-/**
- * `next(value)` now, or once `value` settles when it is a promise: decisions are promises only
- * when the user gave an async function, and the common path must not pay a turn of the microtask
- * queue for the rare one.
- */
-function thenOrNow<T, R>(
-  value: T | PromiseLike<T>,
-  next: (value: T) => R | PromiseLike<R>,
-): R | Promise<R> {
-  return isThenable<T>(value) ? Promise.resolve(value).then(next) : (next(value) as R);
 }
 
 function checkPolicy(policy: unknown, call: string): void {

@@ -15,7 +15,7 @@ import {
   checkDecisionListener,
   corsRequestFromHeaders,
   corsRequestKind,
-  createCrossOriginProtection,
+  readProtectionOptions,
   isThenable,
   policyForRequest,
   readAdapterOptions,
@@ -217,9 +217,7 @@ export interface HonoCrossOriginProtectionOptions<
 export function crossOriginProtection<E extends Env = Env>(
   options: HonoCrossOriginProtectionOptions<E> = {},
 ): MiddlewareHandler<E> {
-  const { onCrossOriginDecision, ...protectionOptions } = options;
-  checkDecisionListener(onCrossOriginDecision, '@cors/hono', 'onCrossOriginDecision');
-  const protection = createCrossOriginProtection(protectionOptions);
+  const { protection, onCrossOriginDecision } = readProtectionOptions('@cors/hono', options);
   return async function crossOriginProtectionMiddleware(c, next) {
     const { method, url, headers } = c.req.raw;
     let checked = checkCrossOriginFromHeaders(protection, method, url, headers)!;

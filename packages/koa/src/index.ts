@@ -13,8 +13,8 @@ import {
   checkCrossOriginFromHeaderRecord,
   checkDecisionListener,
   corsDisabledDecision,
-  createCrossOriginProtection,
-  crossOriginRefusalResponse,
+  readProtectionOptions,
+  settleCrossOriginCheck,
   headerString,
   corsRequestFromHeaderRecord,
   readAdapterOptions,
@@ -219,9 +219,7 @@ export function crossOriginProtection<Ctx extends CorsContext = CorsContext>(
     onCrossOriginDecision?: CrossOriginDecisionListener<Ctx>;
   } = {},
 ): CorsMiddleware<Ctx> {
-  const { onCrossOriginDecision, ...protectionOptions } = options;
-  checkDecisionListener(onCrossOriginDecision, '@cors/koa', 'onCrossOriginDecision');
-  const protection = createCrossOriginProtection(protectionOptions);
+  const { protection, onCrossOriginDecision } = readProtectionOptions('@cors/koa', options);
   return function crossOriginProtectionMiddleware(ctx, next) {
     return afterCheck(crossOriginStep(ctx, protection, onCrossOriginDecision), () => next());
   };
@@ -245,28 +243,21 @@ function crossOriginStep<Ctx extends CorsContext>(
 ): boolean | Promise<boolean> {
   const target = ctx.originalUrl ?? ctx.url;
   const peer = ctx.req.socket?.remoteAddress;
-  const decision = checkCrossOriginFromHeaderRecord(
+  const checked = checkCrossOriginFromHeaderRecord(
     protection,
     ctx.method,
     target,
     ctx.req.headers,
     peer,
   );
-  if (decision === null) return false;
-  const refuse = (d: CrossOriginDecision): boolean => {
-    if (listener !== undefined) listener(d, ctx);
-    if (d.allowed) return false;
-    if (ctx.headerSent) return true;
+  return settleCrossOriginCheck(checked, ctx, listener, ({ status, headers, body }) => {
+    // Someone upstream already answered (a timeout, while an async trusted-origin function ran).
+    if (ctx.headerSent) return;
     // The status first: a body set without an explicit status would make it 200.
-    const { status, headers, body } = crossOriginRefusalResponse(d);
     ctx.status = status;
     ctx.body = body;
     for (const name in headers) ctx.set(name, headers[name as keyof typeof headers]);
-    return true;
-  };
-  return isThenable<CrossOriginDecision>(decision)
-    ? Promise.resolve(decision).then(refuse)
-    : refuse(decision);
+  });
 }
 
 /** `select` gives the request's policy, or `null` for CORS off (the core's `cors-disabled`). */

@@ -11,16 +11,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   CorsAdapterError,
   ERR_CORS_ADAPTER_OPTIONS,
-  checkCrossOriginFromHeaderRecord,
+  checkCrossOriginFromNodeRequest,
   checkDecisionListener,
   corsDisabledDecision,
   corsPolicySource,
   corsRequestFromHeaderRecord,
-  createCrossOriginProtection,
-  crossOriginRefusalResponse,
+  readProtectionOptions,
   readAdapterOptions,
   isThenable,
   policyForRequest,
+  settleCors,
+  settleCrossOriginCheck,
   writeCorsDecision,
   type CorsDecision,
   type CorsOptions,
@@ -30,6 +31,14 @@ import {
   type CrossOriginProtection,
   type CrossOriginProtectionOptions,
 } from '@cors/core';
+
+/**
+ * `settleCors(handle, outcome)`: calls a step such as {@link handleCors}, then the outcome's
+ * callback for what it decided (`proceed`, `end`, `fail`). From the core, where @cors/fastify takes
+ * it too; kept here for the Nest hooks and custom servers that import it from this package.
+ */
+export { settleCors } from '@cors/core';
+export type { CorsOutcome } from '@cors/core';
 
 /**
  * Called once per decided request, after the decision and before its headers are written: for
@@ -160,40 +169,6 @@ export function cors(
 }
 
 /**
- * What comes after {@link handleCors}, for a framework whose request hooks go on, stop and fail
- * through callbacks (Connect's `next`, Fastify's `done`).
- */
-export interface CorsOutcome {
-  /** The request goes on to the route. */
-  proceed(): void;
-  /** The response was ended (a preflight answered); e.g. tell the framework not to send its own. */
-  end?(): void;
-  /** Deciding failed (an `origin` function threw or rejected): to the framework's error handling. */
-  fail(error: unknown): void;
-}
-
-/**
- * Calls `handle` (say `() => handleCors(req, res, policy)`), then the outcome's callback for what
- * it decided: at once when it decided synchronously, when its promise settles otherwise. What it
- * throws or rejects with goes to `fail`.
- *
- * @example
- * settleCors(() => handleCors(req, res, policy), { proceed: () => next(), fail: next });
- */
-export function settleCors(handle: () => boolean | Promise<boolean>, outcome: CorsOutcome): void {
-  let ended: boolean | Promise<boolean>;
-  try {
-    ended = handle();
-  } catch (error) {
-    outcome.fail(error);
-    return;
-  }
-  const after = (done: boolean) => (done ? outcome.end?.() : outcome.proceed());
-  if (isThenable<boolean>(ended)) ended.then(after, (error: unknown) => outcome.fail(error));
-  else after(ended);
-}
-
-/**
  * Applies a policy to a request for a custom server: sets the CORS headers, and answers preflights.
  * Returns `true` when the request must go no further (the response was ended, or was already sent
  * by someone else), `false` when the route should run.
@@ -248,8 +223,11 @@ export function handleCors(
         '(or a function returning one); options would be validated again on every request.',
     );
   }
-  const { own } = readAdapterOptions('@cors/node', source, {}, adapterOptions);
-  return run(req, res, policyForRequest(source, req), own as NodeCorsAdapterOptions);
+  // Per request: checked in place, where readAdapterOptions (for start-up) would allocate.
+  const listeners = adapterOptions ?? NO_LISTENERS;
+  checkDecisionListener(listeners.onDecision, '@cors/node');
+  checkDecisionListener(listeners.onCrossOriginDecision, '@cors/node', 'onCrossOriginDecision');
+  return run(req, res, policyForRequest(source, req), listeners);
 }
 
 function run(
@@ -287,28 +265,12 @@ function crossOriginStep(
   protection: CrossOriginProtection | null,
   listener: CrossOriginDecisionListener | undefined,
 ): boolean | Promise<boolean> {
-  const target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-  const remote = req.socket.remoteAddress;
-  const decision = checkCrossOriginFromHeaderRecord(
-    protection,
-    req.method ?? '',
-    target,
-    req.headers,
-    remote,
-  );
-  if (decision === null) return false;
-  const refuse = (d: CrossOriginDecision): boolean => {
-    if (listener !== undefined) listener(d, req);
-    if (d.allowed) return false;
-    if (!res.headersSent) {
-      const { status, headers, body } = crossOriginRefusalResponse(d);
-      res.writeHead(status, headers).end(body);
-    }
-    return true;
-  };
-  return isThenable<CrossOriginDecision>(decision)
-    ? Promise.resolve(decision).then(refuse)
-    : refuse(decision);
+  const target = (req as { originalUrl?: string }).originalUrl;
+  const checked = checkCrossOriginFromNodeRequest(protection, req, target);
+  return settleCrossOriginCheck(checked, req, listener, ({ status, headers, body }) => {
+    // Someone else already answered (a timeout, while an async trusted-origin function ran).
+    if (!res.headersSent) res.writeHead(status, headers).end(body);
+  });
 }
 
 /**
@@ -395,9 +357,7 @@ export interface NodeCrossOriginProtectionOptions extends CrossOriginProtectionO
 export function crossOriginProtection(
   options: NodeCrossOriginProtectionOptions = {},
 ): CorsMiddleware {
-  const { onCrossOriginDecision, ...protectionOptions } = options;
-  checkDecisionListener(onCrossOriginDecision, '@cors/node', 'onCrossOriginDecision');
-  const protection = createCrossOriginProtection(protectionOptions);
+  const { protection, onCrossOriginDecision } = readProtectionOptions('@cors/node', options);
   return function crossOriginProtectionMiddleware(req, res, next) {
     settleCors(() => crossOriginStep(req, res, protection, onCrossOriginDecision), {
       proceed: () => next?.(),
@@ -405,6 +365,8 @@ export function crossOriginProtection(
     });
   };
 }
+
+const NO_LISTENERS: NodeCorsAdapterOptions = Object.freeze({});
 
 /** On a response that a policy of this adapter (any copy of it) already decided. */
 const DECIDED = Symbol.for('@cors/node decided');
