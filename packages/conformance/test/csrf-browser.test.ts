@@ -8,10 +8,12 @@
  */
 import http from 'node:http';
 import express from 'express';
+import Fastify from 'fastify';
 import Koa from 'koa';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CorsOptions } from '@cors/core';
+import { corsPlugin } from '@cors/fastify';
 import { cors as koaCors } from '@cors/koa';
 import { cors as nodeCors } from '@cors/node';
 import { cookieValue, closeServer, listen } from '../src/apps/server.js';
@@ -39,8 +41,11 @@ const SESSION_COOKIE = 'session=alice; Path=/; HttpOnly';
 const OWN_PAGE =
   '<!doctype html><title>bank</title><form method="post" action="/transfer"><input name="amount" value="1"></form>';
 
-/** The same bank on two frameworks: login sets a cookie, /transfer changes state. */
-const banks: Record<string, (cors: CorsOptions, state: BankState) => http.Server> = {
+/** The same bank on three frameworks: login sets a cookie, /transfer changes state. */
+const banks: Record<
+  string,
+  (cors: CorsOptions, state: BankState) => http.Server | Promise<http.Server>
+> = {
   express(corsOptions, state) {
     const app = express();
     app.use(
@@ -97,6 +102,35 @@ const banks: Record<string, (cors: CorsOptions, state: BankState) => http.Server
       }
     });
     return http.createServer(app.callback());
+  },
+  async fastify(corsOptions, state) {
+    const app = Fastify();
+    await app.register(corsPlugin, {
+      ...corsOptions,
+      onCrossOriginDecision: (d, request) =>
+        state.decisions.push(`${request.method} ${request.url} ${d.reason}`),
+    });
+    // A form's urlencoded body as text, as the other banks read it (Fastify would answer 415).
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, body),
+    );
+    app.get('/', (_request, reply) => reply.type('text/html').send(OWN_PAGE));
+    app.get('/login', (_request, reply) =>
+      reply.header('set-cookie', SESSION_COOKIE).type('text/html').send('logged in'),
+    );
+    app.get('/account', (_request, reply) => {
+      state.views++;
+      return reply.type('text/html').send('account');
+    });
+    app.post('/transfer', async (request) => {
+      state.transfers.push({
+        session: cookieValue(request.headers.cookie, 'session'),
+        body: String(request.body),
+      });
+      return 'transferred';
+    });
+    await app.ready();
+    return app.server;
   },
 };
 
@@ -164,7 +198,7 @@ describe.each(Object.keys(banks))('%s with crossOriginProtection: true in Chromi
   beforeAll(async () => {
     ATTACKER = `http://localhost:${attacker.port}`;
     TRUSTED = `http://localhost:${trusted.port}`;
-    server = banks[bank]!(
+    server = await banks[bank]!(
       { origin: [TRUSTED], credentials: true, crossOriginProtection: true },
       state,
     );
