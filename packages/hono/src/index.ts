@@ -12,7 +12,6 @@ import type { Context, Env, MiddlewareHandler } from 'hono';
 import {
   ERR_CORS_ADAPTER_OPTIONS,
   checkCrossOriginFromHeaders,
-  checkDecisionListener,
   corsRequestFromHeaders,
   corsRequestKind,
   readProtectionOptions,
