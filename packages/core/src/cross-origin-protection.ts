@@ -222,22 +222,12 @@ export interface CrossOriginProtection<
 }
 
 /**
- * Codes of the configuration problems cross-origin protection reports, beyond the origin codes it
- * shares with CORS (`origin_pattern_too_broad`, `origin_invalid_host`, …).
+ * Codes of the configuration problems cross-origin protection reports: `CorsConfigIssueCode`, which
+ * lists the protection's own codes (`trusted_origins_wildcard`, `bypass_invalid`, …) beside the
+ * origin codes it shares with CORS, since `createCorsPolicy` reports them too (as
+ * `crossOriginProtection.<option>`). One list, so that the two cannot drift.
  */
-export type CrossOriginConfigIssueCode =
-  | CorsConfigIssueCode
-  | 'cross_origin_options_invalid'
-  | 'cross_origin_option_unknown'
-  | 'trusted_origins_invalid_type'
-  | 'trusted_origins_wildcard'
-  | 'trusted_origins_null'
-  | 'trusted_origins_insecure'
-  | 'bypass_invalid_type'
-  | 'bypass_invalid'
-  | 'require_browser_headers_invalid_type'
-  | 'trusted_proxies_invalid_type'
-  | 'trusted_proxies_invalid';
+export type CrossOriginConfigIssueCode = CorsConfigIssueCode;
 
 /** One problem in cross-origin protection options. */
 export interface CrossOriginConfigIssue extends Omit<CorsConfigIssue, 'code'> {

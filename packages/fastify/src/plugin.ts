@@ -58,10 +58,9 @@ export type CorsHook = 'onRequest' | 'preParsing' | 'preValidation' | 'preHandle
 export type CorsDecisionListener = (decision: CorsDecision, request: FastifyRequest) => void;
 
 /**
- * Called once per request that cross-origin protection checked (the policy's
- * `crossOriginProtection`, or the {@link crossOriginProtection} plugin), passes and refusals alike,
- * before a refusal is sent: for logging. `decision.message` is the log line; the decision is frozen
- * and shared. An error thrown here goes to Fastify's error handler.
+ * Told each cross-origin (CSRF) decision, passes and refusals alike, in the plugin's hook (or the
+ * standalone plugin's), before a refusal goes out; `decision.message` is the line to log. Frozen and
+ * shared: read it only. A throw reaches Fastify's error handler.
  *
  * @example
  * onCrossOriginDecision: (decision, request) => {

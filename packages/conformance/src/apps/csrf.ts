@@ -133,6 +133,19 @@ function koaCsrfApp(name: string, Koa: KoaClass): CsrfApp {
 }
 
 /**
+ * Any body, as the other apps take it (Fastify answers 415 to a content type it cannot parse, and
+ * 400 to bad JSON): the table's bodies are not the protection's inputs.
+ */
+function takeAnyBody(
+  fastify: Pick<FastifyInstance, 'removeAllContentTypeParsers' | 'addContentTypeParser'>,
+): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
+}
+
+/**
  * Fastify 5: one instance per option set (the plugin, or the standalone plugin, registered once
  * per scope), reached through Fastify's own `routing` by the set header. The route answers every
  * method on every path, as the 404 handler does for what the router cannot route (`PURGE`, an
@@ -154,11 +167,7 @@ export const fastifyCsrfApp: CsrfApp = {
       // Not OPTIONS: the CORS plugin has its catch-all, which hands non-preflights to the 404.
       app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], url: '*', handler: route });
       app.setNotFoundHandler(route);
-      // Any body, as the other apps take it: the table's bodies are not the protection's inputs.
-      app.removeAllContentTypeParsers();
-      app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) =>
-        done(null, body),
-      );
+      takeAnyBody(app);
       await app.ready();
       instances.set(set, app);
     }
@@ -267,18 +276,15 @@ function nestCsrfApp(
 }
 
 /**
- * Nest's Fastify adapter taking any body (Fastify answers 415 to a content type it cannot parse,
- * and 400 to bad JSON) and routing `PURGE`, as Express does: the table's methods and bodies are
- * not the protection's inputs, and each row must reach the route or the refusal.
+ * Nest's Fastify adapter taking any body and routing `PURGE`, as Express does: the table's methods
+ * and bodies are not the protection's inputs, and each row must reach the route or the refusal.
  */
 function nestFastify(): FastifyAdapter {
   const adapter = new FastifyAdapter();
   const fastify = adapter.getInstance();
   fastify.addHttpMethod('PURGE');
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) =>
-    done(null, body),
-  );
+  // Nest's Fastify is its own copy of the package: the same methods, another type.
+  takeAnyBody(fastify as unknown as FastifyInstance);
   return adapter;
 }
 
