@@ -34,16 +34,21 @@ export class CorsAdapterError extends CorsError {
 }
 
 /**
- * Checks an `onDecision` listener: absent, or a function. Every adapter takes one, and all refuse
- * anything else the same way.
+ * Checks a decision listener (`onDecision`, `onCrossOriginDecision`): absent, or a function. Every
+ * adapter takes them, and all refuse anything else the same way.
  *
+ * @param option The option's name, `onDecision` unless said.
  * @example checkDecisionListener(options.onDecision, '@cors/node')
  */
-export function checkDecisionListener(value: unknown, adapter: string): void {
+export function checkDecisionListener(
+  value: unknown,
+  adapter: string,
+  option = 'onDecision',
+): void {
   if (value === undefined || typeof value === 'function') return;
   throw new CorsAdapterError(
     ERR_CORS_ADAPTER_OPTIONS,
-    'onDecision',
-    `${adapter}: \`onDecision\` must be a function (decision, request) => void; got ${value === null ? 'null' : typeof value}. Remove it, or pass a function.`,
+    option,
+    `${adapter}: \`${option}\` must be a function (decision, request) => void; got ${value === null ? 'null' : typeof value}. Remove it, or pass a function.`,
   );
 }

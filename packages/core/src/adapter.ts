@@ -1,6 +1,7 @@
 /**
- * Small rules every adapter needs, stated once: whether a decision came back as a promise, and
- * which policy a request gets when the adapter was given a selector instead of one policy.
+ * Small rules every adapter needs, stated once: whether a decision came back as a promise, which
+ * policy a request gets when the adapter was given a selector instead of one policy, and how a
+ * framework with callbacks (Connect's `next`, Fastify's `done`) goes on after a step.
  */
 import { isCorsPolicy } from './policy.js';
 import { selectedPolicy, type CorsPolicySelector } from './select.js';
@@ -40,4 +41,53 @@ export function policyForRequest<Request>(
   request: Request,
 ): CorsPolicy {
   return typeof source === 'function' ? selectedPolicy(source(request)) : source;
+}
+
+/**
+ * `next(value)` now, or once `value` settles when it is a promise: the core's decisions are
+ * promises only when the user gave an async function, and the common path must not pay a turn of
+ * the microtask queue for the rare one. Used by @cors/fetch and @cors/fastify.
+ *
+ * @example return thenOrNow(policy.decide(request), (decision) => respond(decision));
+ */
+export function thenOrNow<T, R>(
+  value: T | PromiseLike<T>,
+  next: (value: T) => R | PromiseLike<R>,
+): R | Promise<R> {
+  return isThenable<T>(value) ? Promise.resolve(value).then(next) : (next(value) as R);
+}
+
+/**
+ * What comes after an adapter's step (say @cors/node's `handleCors`), for a framework whose
+ * request hooks go on, stop and fail through callbacks (Connect's `next`, Fastify's `done`).
+ */
+export interface CorsOutcome {
+  /** The request goes on to the route. */
+  proceed(): void;
+  /** The response was ended (a preflight answered, a forged request refused). */
+  end?(): void;
+  /** The step failed (an `origin` function threw or rejected): to the framework's error handling. */
+  fail(error: unknown): void;
+}
+
+/**
+ * Calls `handle` (a step returning whether it ended the response), then the outcome's callback for
+ * what it decided: at once when it decided synchronously, when its promise settles otherwise. What
+ * it throws or rejects with goes to `fail`. Used by @cors/node (and through it @cors/nestjs) and
+ * @cors/fastify.
+ *
+ * @example
+ * settleCors(() => handleCors(req, res, policy), { proceed: () => next(), fail: next });
+ */
+export function settleCors(handle: () => boolean | Promise<boolean>, outcome: CorsOutcome): void {
+  let ended: boolean | Promise<boolean>;
+  try {
+    ended = handle();
+  } catch (error) {
+    outcome.fail(error);
+    return;
+  }
+  const after = (done: boolean) => (done ? outcome.end?.() : outcome.proceed());
+  if (isThenable<boolean>(ended)) ended.then(after, (error: unknown) => outcome.fail(error));
+  else after(ended);
 }

@@ -222,22 +222,12 @@ export interface CrossOriginProtection<
 }
 
 /**
- * Codes of the configuration problems cross-origin protection reports, beyond the origin codes it
- * shares with CORS (`origin_pattern_too_broad`, `origin_invalid_host`, …).
+ * Codes of the configuration problems cross-origin protection reports: `CorsConfigIssueCode`, which
+ * lists the protection's own codes (`trusted_origins_wildcard`, `bypass_invalid`, …) beside the
+ * origin codes it shares with CORS, since `createCorsPolicy` reports them too (as
+ * `crossOriginProtection.<option>`). One list, so that the two cannot drift.
  */
-export type CrossOriginConfigIssueCode =
-  | CorsConfigIssueCode
-  | 'cross_origin_options_invalid'
-  | 'cross_origin_option_unknown'
-  | 'trusted_origins_invalid_type'
-  | 'trusted_origins_wildcard'
-  | 'trusted_origins_null'
-  | 'trusted_origins_insecure'
-  | 'bypass_invalid_type'
-  | 'bypass_invalid'
-  | 'require_browser_headers_invalid_type'
-  | 'trusted_proxies_invalid_type'
-  | 'trusted_proxies_invalid';
+export type CrossOriginConfigIssueCode = CorsConfigIssueCode;
 
 /** One problem in cross-origin protection options. */
 export interface CrossOriginConfigIssue extends Omit<CorsConfigIssue, 'code'> {
@@ -710,8 +700,7 @@ function build(compiled: CompiledProtection): CrossOriginProtection<never> {
 
   function check(request: CrossOriginRequest): CrossOriginDecision | Promise<CrossOriginDecision> {
     const method = request.method;
-    // Safe methods (RFC 9110 §9.2.1) are never checked; compared case-sensitively, as Go does.
-    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return SAFE_METHOD;
+    if (isSafeMethod(method)) return SAFE_METHOD;
 
     const site = typeof request.secFetchSite === 'string' ? request.secFetchSite : '';
     const origin = typeof request.origin === 'string' ? request.origin : '';
@@ -739,6 +728,11 @@ function build(compiled: CompiledProtection): CrossOriginProtection<never> {
   });
 }
 
+/** Safe methods (RFC 9110 §9.2.1) are never checked; compared case-sensitively, as Go does. */
+function isSafeMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+}
+
 function headerValue(value: HeaderRecord[string]): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
@@ -764,8 +758,7 @@ export function crossOriginRequestFromHeaderRecord(
   headers: HeaderRecord,
   remoteAddress?: string | null,
 ): CrossOriginRequest {
-  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS')
-    return { method, path: target };
+  if (isSafeMethod(method)) return { method, path: target };
   return {
     method,
     path: target,
@@ -800,7 +793,7 @@ export function crossOriginRequestFromHeaders(
   const fragment = url.indexOf('#', pathStart);
   const rest = url.slice(pathStart, fragment < 0 ? url.length : fragment);
   const path = rest.startsWith('/') ? rest : `/${rest}`;
-  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return { method, path };
+  if (isSafeMethod(method)) return { method, path };
   return {
     method,
     path,
@@ -810,4 +803,119 @@ export function crossOriginRequestFromHeaders(
     forwardedHost: headers.get('x-forwarded-host'),
     remoteAddress,
   };
+}
+
+/**
+ * The cross-origin step of one request, as every adapter takes it (node:http, Express, Koa, Fastify
+ * and the rest): `null` when there is no protection (a policy without `crossOriginProtection`), else
+ * its decision for the request, a promise only when a trusted-origin function returns one. A safe
+ * method gets the shared `safe-method` decision at once: no header is read, nothing is allocated.
+ * Adapters call it before the route for every request that is not an answered preflight, report the
+ * decision, and on a refusal send {@link crossOriginRefusalResponse} with the request's CORS headers.
+ *
+ * @param protection `policy.crossOriginProtection`, or a protection of its own.
+ * @param target The request-target as received, before any router strips a mount prefix (Express
+ *   `req.originalUrl`, Koa `ctx.originalUrl`, Fastify `request.raw.url`, node:http `req.url`).
+ * @param remoteAddress The TCP peer, `req.socket.remoteAddress`; read only with `trustedProxies`.
+ * @example
+ * const decision = checkCrossOriginFromHeaderRecord(policy.crossOriginProtection, req.method ?? '',
+ *   req.url ?? '/', req.headers, req.socket.remoteAddress);
+ * if (decision !== null && !isThenable(decision) && !decision.allowed) { … 403 … }
+ */
+export function checkCrossOriginFromHeaderRecord(
+  protection: CrossOriginProtection | null | undefined,
+  method: string,
+  target: string,
+  headers: HeaderRecord,
+  remoteAddress?: string | null,
+): CrossOriginDecision | Promise<CrossOriginDecision> | null {
+  // `undefined`: a policy made by an older copy of this package, which has no protection.
+  if (protection === null || protection === undefined) return null;
+  if (isSafeMethod(method)) return SAFE_METHOD;
+  return protection.check(
+    crossOriginRequestFromHeaderRecord(method, target, headers, remoteAddress),
+  );
+}
+
+/**
+ * A request as Node hands it to node:http, Express, Koa and Fastify (`IncomingMessage`), as far as
+ * the cross-origin check reads it.
+ */
+export interface NodeRequestLike {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: HeaderRecord;
+  readonly socket?: { readonly remoteAddress?: string | undefined } | undefined;
+}
+
+/**
+ * {@link checkCrossOriginFromHeaderRecord} on Node's request, as node:http, Express, Koa and
+ * Fastify (and through @cors/node, Nest) hand it over: its method, headers and TCP peer.
+ *
+ * @param target The request-target as received, `message.url` unless given: a framework that
+ *   rewrites `url` under a mount keeps the original elsewhere (Express `req.originalUrl`, Koa
+ *   `ctx.originalUrl`).
+ * @example
+ * const checked = checkCrossOriginFromNodeRequest(policy.crossOriginProtection, req, req.originalUrl);
+ */
+export function checkCrossOriginFromNodeRequest(
+  protection: CrossOriginProtection | null | undefined,
+  message: NodeRequestLike,
+  target: string = message.url ?? '/',
+): CrossOriginDecision | Promise<CrossOriginDecision> | null {
+  const { method = '', headers, socket } = message;
+  return checkCrossOriginFromHeaderRecord(
+    protection,
+    method,
+    target,
+    headers,
+    socket?.remoteAddress,
+  );
+}
+
+/**
+ * What a Node-style adapter (node:http, Express, Koa, Fastify) does with the result of
+ * {@link checkCrossOriginFromHeaderRecord}, stated once: report the decision to the listener, and
+ * on a refusal give the core's answer ({@link crossOriginRefusalResponse}) to `refuse`, which writes
+ * it. Returns whether the request was refused (so the route must not run): `false` at once without
+ * protection (`null`), a promise only when the check is one (an async trusted-origin function).
+ *
+ * @example
+ * const refused = settleCrossOriginCheck(checked, req, onCrossOriginDecision, (refusal) =>
+ *   res.writeHead(refusal.status, refusal.headers).end(refusal.body));
+ */
+export function settleCrossOriginCheck<Request>(
+  checked: CrossOriginDecision | Promise<CrossOriginDecision> | null,
+  request: Request,
+  listener: ((decision: CrossOriginDecision, request: Request) => void) | undefined,
+  refuse: (refusal: CrossOriginRefusalResponse) => void,
+): boolean | Promise<boolean> {
+  if (checked === null) return false;
+  const settle = (decision: CrossOriginDecision): boolean => {
+    if (listener !== undefined) listener(decision, request);
+    if (decision.allowed) return false;
+    refuse(crossOriginRefusalResponse(decision));
+    return true;
+  };
+  return isThenable<CrossOriginDecision>(checked) ? checked.then(settle) : settle(checked);
+}
+
+/**
+ * {@link checkCrossOriginFromHeaderRecord} for Fetch runtimes: a `Request`'s method, absolute URL
+ * and `Headers` (see {@link crossOriginRequestFromHeaders}).
+ *
+ * @example
+ * const decision = checkCrossOriginFromHeaders(policy.crossOriginProtection, request.method,
+ *   request.url, request.headers);
+ */
+export function checkCrossOriginFromHeaders(
+  protection: CrossOriginProtection | null | undefined,
+  method: string,
+  url: string,
+  headers: Pick<HeadersLike, 'get'>,
+  remoteAddress?: string | null,
+): CrossOriginDecision | Promise<CrossOriginDecision> | null {
+  if (protection === null || protection === undefined) return null;
+  if (isSafeMethod(method)) return SAFE_METHOD;
+  return protection.check(crossOriginRequestFromHeaders(method, url, headers, remoteAddress));
 }

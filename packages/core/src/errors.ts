@@ -67,7 +67,21 @@ export type CorsConfigIssueCode =
   | 'options_success_status_invalid'
   | 'allow_private_network_invalid_type'
   | 'private_network_with_wildcard_origin'
-  | 'dangerously_allow_insecure_origins_invalid_type';
+  | 'dangerously_allow_insecure_origins_invalid_type'
+  // The `crossOriginProtection` option, and the problems of its options (named
+  // `crossOriginProtection.<option>`), which createCrossOriginProtection reports the same way.
+  | 'cross_origin_protection_invalid_type'
+  | 'cross_origin_options_invalid'
+  | 'cross_origin_option_unknown'
+  | 'trusted_origins_invalid_type'
+  | 'trusted_origins_wildcard'
+  | 'trusted_origins_null'
+  | 'trusted_origins_insecure'
+  | 'bypass_invalid_type'
+  | 'bypass_invalid'
+  | 'require_browser_headers_invalid_type'
+  | 'trusted_proxies_invalid_type'
+  | 'trusted_proxies_invalid';
 
 /** One problem in a CORS configuration. */
 export interface CorsConfigIssue {

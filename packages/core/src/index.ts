@@ -34,10 +34,21 @@ export { keepVary } from './keep-vary.js';
 export type { WriteHeadTarget } from './keep-vary.js';
 export { writeCorsDecision } from './write-decision.js';
 export { corsDisabledDecision } from './disabled.js';
-export { isThenable, corsPolicySource, policyForRequest } from './adapter.js';
-export type { CorsPolicySource } from './adapter.js';
-export { readAdapterOptions } from './adapter-options.js';
-export type { AdapterOptionSpec, AdapterOptions } from './adapter-options.js';
+export {
+  isThenable,
+  corsPolicySource,
+  policyForRequest,
+  settleCors,
+  thenOrNow,
+} from './adapter.js';
+export type { CorsOutcome, CorsPolicySource } from './adapter.js';
+export { readAdapterOptions, readProtectionOptions } from './adapter-options.js';
+export type {
+  AdapterListenerOptions,
+  ProtectionAdapterOptions,
+  AdapterOptionSpec,
+  AdapterOptions,
+} from './adapter-options.js';
 export { CorsError, CorsConfigError, isCorsConfigError } from './errors.js';
 export {
   CorsAdapterError,
@@ -75,6 +86,10 @@ export type {
 export {
   CROSS_ORIGIN_REASONS,
   CROSS_ORIGIN_REFUSAL_STATUS,
+  checkCrossOriginFromHeaderRecord,
+  checkCrossOriginFromHeaders,
+  checkCrossOriginFromNodeRequest,
+  settleCrossOriginCheck,
   createCrossOriginProtection,
   createCrossOriginProtectionFromCors,
   crossOriginRequestFromHeaderRecord,
@@ -92,4 +107,5 @@ export type {
   CrossOriginReason,
   CrossOriginRefusalResponse,
   CrossOriginRequest,
+  NodeRequestLike,
 } from './cross-origin-protection.js';

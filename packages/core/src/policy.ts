@@ -2,6 +2,12 @@
  * `createCorsPolicy`: validates the whole configuration at once, reports every problem in one
  * `CorsConfigError`, and compiles what it can so that deciding a request is lookups.
  */
+import {
+  createCrossOriginProtection,
+  createCrossOriginProtectionFromCors,
+  type CrossOriginProtection,
+  type CrossOriginProtectionOptions,
+} from './cross-origin-protection.js';
 import { createDecider, type CompiledPolicy } from './decide.js';
 import { POLICY_RULES } from './explain.js';
 import { CorsConfigError, describeValue, type CorsConfigIssue } from './errors.js';
@@ -48,6 +54,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'optionsSuccessStatus',
   'allowPrivateNetwork',
   'dangerouslyAllowInsecureOrigins',
+  'crossOriginProtection',
 ]);
 
 /** Option names from other libraries, and what to write here instead. */
@@ -75,6 +82,8 @@ const FOREIGN_OPTIONS: Readonly<Record<string, string>> = {
     'this is an option of the @cors/fastify plugin, not of the policy; pass it to the plugin.',
   logLevel:
     'this is an option of the @cors/fastify plugin, not of the policy; pass it to the plugin.',
+  csrf: "write 'crossOriginProtection' (true, or its options).",
+  csrfProtection: "write 'crossOriginProtection' (true, or its options).",
 };
 
 /**
@@ -146,16 +155,68 @@ export function createCorsPolicy<const O extends CorsOptions>(
   const issues: CorsConfigIssue[] = [];
   const warnings: CorsConfigIssue[] = [];
   const compiled = compile(options, issues, warnings);
-  if (issues.length > 0 || compiled === null) throw new CorsConfigError(issues);
+  const protection = protectionOptions(options, issues);
+  if (issues.length > 0 || compiled === null) {
+    // Report the protection's problems with the rest, so one start-up shows everything to fix.
+    if (protection !== null) compileProtection(null, protection, issues);
+    throw new CorsConfigError(issues);
+  }
   const { decide, rules } = createDecider(compiled);
   const policy = {
     decide: decide as (request: CorsRequest) => DecisionFor<O>,
     options: compiled.options,
     warnings: Object.freeze(warnings),
+    crossOriginProtection: null as CrossOriginProtection | null,
     [POLICY_BRAND]: true,
   };
   Object.defineProperty(policy, POLICY_RULES, { value: rules });
+  if (protection !== null) {
+    // Trusts what this very policy allows with credentials: it reads `options`, set above.
+    policy.crossOriginProtection = compileProtection(policy, protection, issues);
+    if (issues.length > 0) throw new CorsConfigError(issues);
+  }
   return Object.freeze(policy);
+}
+
+/** The `crossOriginProtection` option as protection options, or `null` when it is off. */
+function protectionOptions(
+  options: unknown,
+  issues: CorsConfigIssue[],
+): CrossOriginProtectionOptions | null {
+  if (typeof options !== 'object' || options === null) return null;
+  const value = (options as Record<string, unknown>).crossOriginProtection;
+  if (value === undefined || value === false) return null;
+  if (value === true) return {};
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return value as CrossOriginProtectionOptions;
+  issues.push({
+    code: 'cross_origin_protection_invalid_type',
+    option: 'crossOriginProtection',
+    value,
+    message: `must be true, false, or its options such as { trustedOrigins: ['https://app.example.com'] }; got ${describeValue(value)}.`,
+  });
+  return null;
+}
+
+/**
+ * Compiles the protection of `policy` (or, without a policy, only validates its options), putting
+ * its problems in `issues` under `crossOriginProtection.<option>`.
+ */
+function compileProtection(
+  policy: CorsPolicy | null,
+  options: CrossOriginProtectionOptions,
+  issues: CorsConfigIssue[],
+): CrossOriginProtection | null {
+  try {
+    if (policy === null) createCrossOriginProtection(options);
+    else return createCrossOriginProtectionFromCors(policy, options);
+  } catch (error) {
+    // Both throw only a CorsConfigError, after validating every option.
+    for (const issue of (error as CorsConfigError).issues) {
+      issues.push({ ...issue, option: `crossOriginProtection.${issue.option}` });
+    }
+  }
+  return null;
 }
 
 function compile(

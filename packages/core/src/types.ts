@@ -2,6 +2,10 @@
  * The public types of @cors/core. `CorsRequest` and `CorsDecision` are plain data so that any
  * server, in any runtime, can call the core without adapters.
  */
+import type {
+  CrossOriginProtection,
+  CrossOriginProtectionOptions,
+} from './cross-origin-protection.js';
 import type { CorsConfigIssue } from './errors.js';
 
 /**
@@ -131,6 +135,16 @@ interface CorsCommonOptions {
    * @default false
    */
   dangerouslyAllowInsecureOrigins?: boolean;
+  /**
+   * Cross-site request forgery protection, Go 1.25's `CrossOriginProtection` (docs/csrf.md): an
+   * unsafe request (not `GET`, `HEAD`, `OPTIONS`) that a page of another origin sent is refused with
+   * `403` before the route runs. It trusts the request's own origin, the origins this policy allows
+   * **with credentials**, and the options' `trustedOrigins`. `true` is `{}`; `false` or unset: off.
+   * Validated with the rest of the policy; its problems are named `crossOriginProtection.<option>`.
+   * @default undefined (off)
+   * @example crossOriginProtection: { bypass: ['POST /oauth/callback'] }
+   */
+  crossOriginProtection?: boolean | CrossOriginProtectionOptions;
 }
 
 /** A public resource: any origin may read it, without credentials. */
@@ -207,6 +221,12 @@ export interface CorsPolicy<
    * (`origin_pattern_public_suffix`). Empty when there is nothing to say; log it at start-up.
    */
   readonly warnings: readonly CorsConfigIssue[];
+  /**
+   * The cross-origin (CSRF) protection compiled from the `crossOriginProtection` option, or `null`
+   * when it is off. Adapters call it through `checkCrossOriginFromHeaderRecord` /
+   * `checkCrossOriginFromHeaders`, once per request that is not a preflight.
+   */
+  readonly crossOriginProtection: CrossOriginProtection | null;
 }
 
 /** The options after validation, with defaults applied. */

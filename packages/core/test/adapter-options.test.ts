@@ -9,6 +9,7 @@ import {
   createCorsPolicy,
   isCorsConfigError,
   readAdapterOptions,
+  readProtectionOptions,
   type AdapterOptionSpec,
 } from '../src/index.js';
 
@@ -100,6 +101,49 @@ describe('readAdapterOptions', () => {
 
   it('refuses an onDecision that is not a function', () => {
     expect(adapterError({ origin: [APP], onDecision: 'log' }).option).toBe('onDecision');
+    expect(adapterError({ origin: [APP], onDecision: null }).message).toMatch(/got null/);
+  });
+
+  it('takes onCrossOriginDecision out of the options, as onDecision, before the core sees them', () => {
+    const onCrossOriginDecision = () => undefined;
+    const { source, own } = readAdapterOptions('@cors/x', {
+      origin: [APP],
+      crossOriginProtection: true,
+      onCrossOriginDecision,
+    });
+    expect(own).toEqual({ onCrossOriginDecision });
+    expect((source as typeof policy).crossOriginProtection).not.toBeNull();
+    const error = adapterError({ origin: [APP], onCrossOriginDecision: 'log' });
+    expect(error.option).toBe('onCrossOriginDecision');
+    expect(error.message).toMatch(/^@cors\/x: `onCrossOriginDecision` must be a function/);
+  });
+
+  it('fills the listeners that options leave out from the second argument', () => {
+    const mine = () => undefined;
+    const theirs = () => undefined;
+    const second = { onDecision: theirs, onCrossOriginDecision: theirs };
+    expect(
+      readAdapterOptions('@cors/x', { origin: [APP], onDecision: mine }, {}, second).own,
+    ).toEqual({ onDecision: mine, onCrossOriginDecision: theirs });
+    // With a policy or a selector, the second argument is where the listeners are given.
+    expect(readAdapterOptions('@cors/x', policy, {}, second)).toEqual({
+      source: policy,
+      own: second,
+    });
+    expect(readAdapterOptions('@cors/x', policy, {}, undefined)).toEqual({
+      source: policy,
+      own: {},
+    });
+    let caught: unknown;
+    try {
+      readAdapterOptions('@cors/x', policy, {}, { onCrossOriginDecision: 42 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({
+      option: 'onCrossOriginDecision',
+      code: ERR_CORS_ADAPTER_OPTIONS,
+    });
   });
 
   it('refuses a policy that is not one, and a policy given with options of the core', () => {
@@ -108,6 +152,39 @@ describe('readAdapterOptions', () => {
     );
     expect(adapterError({ policy, origin: [APP], credentials: true }).message).toMatch(
       /either `policy` or the core's options, not both \(found origin, credentials\)/,
+    );
+  });
+});
+
+describe('an option spec that refuses', () => {
+  it('throws the fix for an option that has no effect on the adapter', () => {
+    const error = adapterError(
+      { origin: [APP], prefix: '/api' },
+      { prefix: { refused: 'mount it.' } },
+    );
+    expect(error.option).toBe('prefix');
+    expect(error.message).toBe('@cors/x: mount it.');
+    expect(
+      readAdapterOptions('@cors/x', { origin: [APP] }, { prefix: { refused: 'x' } }).own,
+    ).toEqual({});
+  });
+});
+
+describe('readProtectionOptions', () => {
+  it('compiles the protection and takes out the listener, checked', () => {
+    const onCrossOriginDecision = () => undefined;
+    const read = readProtectionOptions('@cors/x', {
+      bypass: ['POST /hook'],
+      onCrossOriginDecision,
+    });
+    expect(read.onCrossOriginDecision).toBe(onCrossOriginDecision);
+    expect(typeof read.protection.check).toBe('function');
+    expect(readProtectionOptions('@cors/x').onCrossOriginDecision).toBeUndefined();
+    expect(() =>
+      readProtectionOptions('@cors/x', { onCrossOriginDecision: 'log' as never }),
+    ).toThrow(expect.objectContaining({ option: 'onCrossOriginDecision' }) as Error);
+    expect(() => readProtectionOptions('@cors/x', { bypass: 'nope' as never })).toThrow(
+      /crossOrigin|bypass/,
     );
   });
 });

@@ -48,3 +48,15 @@ export function protectionFor(name: string): CrossOriginProtection {
     ? createCrossOriginProtection(set.protection)
     : createCrossOriginProtectionFromCors(set.cors, set.protection);
 }
+
+/**
+ * CORS options whose `crossOriginProtection` makes the protection of an option set, as an adapter
+ * is given them: the set's CORS policy, or (for a set without one) a policy that trusts no origin
+ * for writes (it allows one origin, without credentials).
+ */
+export function corsOptionsFor(name: string): CorsOptions {
+  const set = csrfOptionSets[name];
+  if (set === undefined) throw new Error(`no CSRF option set named ${name}`);
+  const cors: CorsOptions = set.cors ?? { origin: ['https://reader.example'] };
+  return { ...cors, crossOriginProtection: set.protection } as CorsOptions;
+}

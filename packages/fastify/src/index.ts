@@ -12,8 +12,11 @@ import type { FastifyRouteCorsConfig } from './plugin.js';
 import { corsPlugin } from './plugin.js';
 
 export { corsPlugin };
+export { crossOriginProtection } from './plugin.js';
 export type {
   CorsDecisionListener,
+  CrossOriginDecisionListener,
+  FastifyCrossOriginProtectionOptions,
   CorsHook,
   FastifyCorsOptions,
   FastifyCorsPluginOptions,

@@ -1,7 +1,8 @@
 /**
  * The Fastify plugin: one hook that translates a request into the core's terms and the decision
- * back into reply headers, an OPTIONS catch-all so that preflights reach every path, and an
- * `onRoute` hook that compiles each route's `config.cors` once, at start-up.
+ * back into reply headers (then, with `crossOriginProtection`, checks the request for CSRF), an
+ * OPTIONS catch-all so that preflights reach every path, and an `onRoute` hook that compiles each
+ * route's `config.cors` once, at start-up. And the standalone CSRF plugin, for apps with no CORS.
  */
 import { subscribe } from 'node:diagnostics_channel';
 import type {
@@ -14,14 +15,16 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import {
-  CorsAdapterError,
   CorsError,
-  ERR_CORS_ADAPTER_OPTIONS,
+  checkCrossOriginFromNodeRequest,
   corsDisabledDecision,
   corsRequestFromHeaderRecord,
-  isThenable,
+  readProtectionOptions,
+  thenOrNow,
   policyForRequest,
   readAdapterOptions,
+  settleCors,
+  settleCrossOriginCheck,
   writeCorsDecision,
   type AdapterOptionSpec,
   type CorsDecision,
@@ -29,6 +32,9 @@ import {
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
+  type CrossOriginDecision,
+  type CrossOriginProtection,
+  type CrossOriginProtectionOptions,
 } from '@cors/core';
 import { createRouteTable, type DeclaredRoute } from './routes.js';
 
@@ -50,6 +56,21 @@ export type CorsHook = 'onRequest' | 'preParsing' | 'preValidation' | 'preHandle
  * }
  */
 export type CorsDecisionListener = (decision: CorsDecision, request: FastifyRequest) => void;
+
+/**
+ * Told each cross-origin (CSRF) decision, passes and refusals alike, in the plugin's hook (or the
+ * standalone plugin's), before a refusal goes out; `decision.message` is the line to log. Frozen and
+ * shared: read it only. A throw reaches Fastify's error handler.
+ *
+ * @example
+ * onCrossOriginDecision: (decision, request) => {
+ *   if (!decision.allowed) request.log.warn({ reason: decision.reason }, decision.message);
+ * }
+ */
+export type CrossOriginDecisionListener = (
+  decision: CrossOriginDecision,
+  request: FastifyRequest,
+) => void;
 
 /** The plugin's own options, on top of the core's. */
 export interface FastifyCorsPluginOptions {
@@ -78,6 +99,13 @@ export interface FastifyCorsPluginOptions {
    * @default undefined
    */
   onDecision?: CorsDecisionListener;
+  /**
+   * See {@link CrossOriginDecisionListener}. Called only when the request's policy (the scope's, or
+   * the route's own `config.cors`) has `crossOriginProtection`, for every request that is not an
+   * answered preflight.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener;
   /**
    * In a scope with a prefix, answer that prefix's unknown paths with a `404` of this scope, so
    * that they carry its CORS headers (Fastify would answer them from the parent scope, without).
@@ -121,8 +149,9 @@ export type FastifyCorsOptions =
 
 /**
  * What a route's `config.cors` may be: `false` (CORS off: the core's `cors-disabled` decision, no
- * CORS headers, preflights refused), options for the core, a policy made by `createCorsPolicy`, or
- * a selector returning one per request. Absent: the policy given to the plugin.
+ * CORS headers, preflights refused, and no cross-origin protection), options for the core, a policy
+ * made by `createCorsPolicy`, or a selector returning one per request (its `crossOriginProtection`,
+ * or none, replaces the scope's). Absent: the policy given to the plugin.
  *
  * @example
  * app.put('/admin/users/:id', { config: { cors: { origin: ['https://admin.example.com'] } } }, handler);
@@ -136,8 +165,14 @@ const PLUGIN_OPTIONS = {
   hideOptionsRoute: 'boolean',
   logLevel: 'string',
   notFound: 'boolean',
+  // Fastify's own option of `register`, which would scope a plugin: not this one.
+  prefix: {
+    refused:
+      '`prefix` has no effect on this plugin, which applies to the scope it is registered in. ' +
+      'Register it inside a scope instead: fastify.register(async (api) => { await api.register(corsPlugin, options); ... }, { prefix: "/api" }).',
+  },
 } as const satisfies Record<
-  Exclude<keyof FastifyCorsPluginOptions, 'onDecision'>,
+  Exclude<keyof FastifyCorsPluginOptions, 'onDecision' | 'onCrossOriginDecision'> | 'prefix',
   AdapterOptionSpec
 >;
 
@@ -145,6 +180,7 @@ const PLUGIN_OPTIONS = {
 const kRegistered = Symbol.for('@cors/fastify.registered');
 
 type Next = (error?: Error) => void;
+type Fail = (error: unknown) => void;
 
 /**
  * Routes declared in a scope before the plugin loads there: with `app.register(corsPlugin, opts)`
@@ -177,7 +213,7 @@ const FASTIFY_CORS_CONFLICT =
   '@cors/fastify and @fastify/cors cannot both handle CORS in the same scope: both answer ' +
   'preflights and both register an OPTIONS catch-all. Remove one of them.';
 
-function checkScope(fastify: FastifyInstance, options: FastifyCorsOptions): void {
+function checkScope(fastify: FastifyInstance): void {
   if (fastify.hasDecorator(kRegistered)) {
     throw alreadyRegistered(
       '@cors/fastify is already registered in this scope or a parent scope: its hook would answer ' +
@@ -186,14 +222,21 @@ function checkScope(fastify: FastifyInstance, options: FastifyCorsOptions): void
     );
   }
   if (hasFastifyCors(fastify)) throw alreadyRegistered(FASTIFY_CORS_CONFLICT);
-  if (typeof options === 'object' && 'prefix' in options) {
-    throw new CorsAdapterError(
-      ERR_CORS_ADAPTER_OPTIONS,
-      'prefix',
-      '@cors/fastify: `prefix` has no effect on this plugin, which applies to the scope it is registered in. ' +
-        'Register it inside a scope instead: fastify.register(async (api) => { await api.register(corsPlugin, options); ... }, { prefix: "/api" }).',
-    );
-  }
+}
+
+/**
+ * Checks requests for CSRF (the target as received: `request.raw.url`, where a scope's prefix is
+ * not stripped), tells `listener`, and on a refusal sends the core's `403` over the CORS headers
+ * already set. The protection is the request's (its policy's, or the standalone plugin's); the
+ * step returns `true` when it refused.
+ */
+function crossOriginGuard(listener: CrossOriginDecisionListener | undefined) {
+  return (reply: FastifyReply, protection: CrossOriginProtection | null | undefined) => {
+    const checked = checkCrossOriginFromNodeRequest(protection, reply.request.raw);
+    return settleCrossOriginCheck(checked, reply.request, listener, (refusal) => {
+      void reply.code(refusal.status).headers(refusal.headers).send(refusal.body);
+    });
+  };
 }
 
 /** Fastify's reply, as the core's header writer sees it. */
@@ -206,7 +249,7 @@ function replyHeaders(reply: FastifyReply): CorsHeaderTarget {
 }
 
 const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) => {
-  checkScope(fastify, options);
+  checkScope(fastify);
   const { source, own } = readAdapterOptions<FastifyRequest>(PLUGIN_NAME, options, PLUGIN_OPTIONS);
   const settings = own as FastifyCorsPluginOptions;
   const { hook = 'onRequest', hideOptionsRoute = true, notFound = true, logLevel } = settings;
@@ -215,6 +258,7 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
   // With `preHandler`, `reply.callNotFound()` runs the 404 context's preHandler hooks, this one
   // included, a second time for the same request.
   const decided = hook === 'preHandler' ? new WeakSet<FastifyRequest>() : null;
+  const protect = crossOriginGuard(settings.onCrossOriginDecision);
   let conflict: CorsError | undefined;
 
   fastify.addHook('onRoute', function onRoute(route) {
@@ -232,40 +276,31 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
   earlyRoutes.delete(fastify);
   fastify.addHook('onReady', (ready) => ready(conflict));
 
-  function decide(request: FastifyRequest): CorsDecision | Promise<CorsDecision> {
+  /** Decides a request with its route's policy (`null`: `cors: false`); `true` when it ended. */
+  function run(request: FastifyRequest, reply: FastifyReply): boolean | Promise<boolean> {
     const corsRequest = corsRequestFromHeaderRecord(request.method, request.raw.headers);
     const entry = routes.entryFor(request, corsRequest);
-    if (entry === false) return corsDisabledDecision(corsRequest);
-    return policyForRequest(entry ?? source, request).decide(corsRequest);
-  }
-
-  /** Sets the decision's headers, then answers a preflight or lets the request go on. */
-  function respond(decision: CorsDecision, reply: FastifyReply, next: Next): void {
-    try {
-      if (settings.onDecision !== undefined) settings.onDecision(decision, reply.request);
+    const policy = entry === false ? null : policyForRequest(entry ?? source, request);
+    const decided =
+      policy === null ? corsDisabledDecision(corsRequest) : policy.decide(corsRequest);
+    // A promise only with an async `origin` or `credentials` function.
+    return thenOrNow(decided, (decision) => {
+      if (settings.onDecision !== undefined) settings.onDecision(decision, request);
       // A route that sets Vary itself (`reply.header('Vary', ...)`) would replace the CORS tokens:
       // they are kept, and merged back when the head is written, 404s and errors included.
       const framing = writeCorsDecision(replyHeaders(reply), reply.raw, decision, false);
-      if (framing === undefined) next();
-      else reply.code(framing.status).headers(framing.headers).send();
-    } catch (error) {
-      next(error as Error);
-    }
+      // Not a preflight answered: the request is checked for CSRF with the same policy.
+      if (framing === undefined) return protect(reply, policy?.crossOriginProtection);
+      void reply.code(framing.status).headers(framing.headers).send();
+      return true;
+    });
   }
 
   function handleCors(request: FastifyRequest, reply: FastifyReply, next: Next): void {
     if (decided?.has(request) === true) return next();
     decided?.add(request);
-    try {
-      const decision = decide(request);
-      // An async `origin` or `credentials` function: its rejection goes to Fastify's error handler.
-      if (isThenable<CorsDecision>(decision))
-        decision.then((resolved) => respond(resolved, reply, next), next);
-      else respond(decision, reply, next);
-    } catch (error) {
-      // Thrown while deciding: `respond` catches its own.
-      next(error as Error);
-    }
+    // What deciding throws or rejects with goes to Fastify's error handler.
+    settleCors(() => run(request, reply), { proceed: () => next(), fail: next as Fail });
   }
 
   if (hook === 'preParsing')
@@ -338,3 +373,34 @@ function setScopeNotFound(fastify: FastifyInstance): void {
  * app.get('/admin', { config: { cors: { origin: ['https://admin.example.com'] } } }, handler);
  */
 export const corsPlugin = fp(plugin, { name: PLUGIN_NAME, fastify: '5.x' });
+
+/** Options of {@link crossOriginProtection}: the core's protection options and the listener. */
+export interface FastifyCrossOriginProtectionOptions extends CrossOriginProtectionOptions {
+  /**
+   * See {@link CrossOriginDecisionListener}.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener;
+}
+
+/**
+ * Cross-site request forgery protection on its own, for apps with no CORS (with CORS, give the
+ * plugin's policy `crossOriginProtection` instead, which also trusts what it allows with
+ * credentials). In an `onRequest` hook of the scope it is registered in: an unsafe request that a
+ * page of another origin sent gets `403` and no route runs; every other request goes on. The
+ * options are the core's `createCrossOriginProtection` options, validated at registration (a
+ * `CorsConfigError`). See docs/csrf.md.
+ *
+ * @example
+ * await app.register(crossOriginProtection, { bypass: ['POST /oauth/callback'] });
+ */
+export const crossOriginProtection = fp<FastifyCrossOriginProtectionOptions>(
+  async (fastify, options) => {
+    const { protection, onCrossOriginDecision } = readProtectionOptions(PLUGIN_NAME, options);
+    const protect = crossOriginGuard(onCrossOriginDecision);
+    fastify.addHook('onRequest', (_request, reply, next) => {
+      settleCors(() => protect(reply, protection), { proceed: () => next(), fail: next as Fail });
+    });
+  },
+  { name: '@cors/fastify/cross-origin-protection', fastify: '5.x' },
+);

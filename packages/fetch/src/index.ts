@@ -14,18 +14,23 @@ import {
   CorsAdapterError,
   ERR_CORS_ADAPTER_OPTIONS,
   applyCorsHeaders,
-  checkDecisionListener,
+  checkCrossOriginFromHeaders,
   corsRequestFromHeaders,
   corsRequestKind,
+  readProtectionOptions,
+  crossOriginRefusalResponse,
   isCorsPolicy,
-  isThenable,
   policyForRequest,
-  readAdapterOptions,
   preflightFraming,
+  readAdapterOptions,
+  thenOrNow,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
+  type CorsRequest,
+  type CrossOriginDecision,
+  type CrossOriginProtectionOptions,
 } from '@cors/core';
 
 /** The code of the error thrown for an invalid option of this package (`onDecision`). */
@@ -43,6 +48,19 @@ export { ERR_CORS_ADAPTER_OPTIONS };
  */
 export type CorsDecisionListener = (decision: CorsDecision, request: Request) => void;
 
+/**
+ * Called once per request that cross-origin protection checked (the policy's
+ * `crossOriginProtection`, or {@link withCrossOriginProtection}), passes and refusals alike, before
+ * a refusal is sent: for logging. `decision.message` is the log line; the decision is frozen and
+ * shared. An error thrown here propagates like an error of the handler.
+ *
+ * @example
+ * onCrossOriginDecision: (decision) => {
+ *   if (!decision.allowed) console.warn(`CSRF ${decision.reason}: ${decision.message}`);
+ * }
+ */
+export type CrossOriginDecisionListener = (decision: CrossOriginDecision, request: Request) => void;
+
 /** Options of this package, on top of the core's. */
 export interface FetchCorsAdapterOptions {
   /**
@@ -50,6 +68,12 @@ export interface FetchCorsAdapterOptions {
    * @default undefined
    */
   onDecision?: CorsDecisionListener;
+  /**
+   * See {@link CrossOriginDecisionListener}. Called only when the policy has
+   * `crossOriginProtection`, for every request that is not an answered preflight.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener;
 }
 
 /**
@@ -113,35 +137,96 @@ export function withCors<Rest extends unknown[]>(
         'The handler comes first, the options second.',
     );
   }
-  const { select, onDecision } = configure(options, adapterOptions);
+  const { source, own } = readAdapterOptions<Request>('@cors/fetch', options, {}, adapterOptions);
+  const { onDecision, onCrossOriginDecision } = own as FetchCorsAdapterOptions;
 
-  function respond(decision: CorsDecision, request: Request, rest: Rest) {
+  function respond(decision: CorsDecision, request: Request, rest: Rest, policy: CorsPolicy) {
     if (onDecision !== undefined) onDecision(decision, request);
     if (decision.end) return preflightResponse(decision);
+    const { method, url, headers } = request;
+    const checked = checkCrossOriginFromHeaders(policy.crossOriginProtection, method, url, headers);
+    if (checked === null) return run(decision, request, rest);
+    return thenOrNow(checked, (d) => {
+      if (onCrossOriginDecision !== undefined) onCrossOriginDecision(d, request);
+      return d.allowed ? run(decision, request, rest) : crossOriginRefusal(d, decision);
+    });
+  }
+
+  function run(decision: CorsDecision, request: Request, rest: Rest) {
     // Most platforms pass the request alone: no spread for them.
     const response =
       rest.length === 0 ? (handler as unknown as FetchHandler)(request) : handler(request, ...rest);
-    if (isThenable(response))
-      return Promise.resolve(response).then((r) => responseWithDecision(r, decision));
-    return responseWithDecision(response, decision);
+    return thenOrNow(response, (r) => responseWithDecision(r, decision));
   }
 
   return function corsHandler(request: Request, ...rest: Rest): Response | Promise<Response> {
-    const decision = select(request).decide(
-      corsRequestFromHeaders(request.method, request.headers),
-    );
+    const policy = policyForRequest(source, request);
     // Async only when the user gave a function that returns a promise (the core's rule).
-    if (isThenable(decision))
-      return Promise.resolve(decision).then((d) => respond(d, request, rest));
-    return respond(decision, request, rest);
+    const decision = policy.decide(corsRequestFromHeaders(request.method, request.headers));
+    return thenOrNow(decision, (d) => respond(d, request, rest, policy));
+  };
+}
+
+/**
+ * The answer to a request that cross-origin protection refused: the core's `403` (plain text,
+ * `nosniff`, a one-line body naming the reason), with the CORS headers of the request's CORS
+ * decision when there is one, so that an allowed page can read why.
+ *
+ * @example
+ * if (!decision.allowed) return crossOriginRefusal(decision, corsDecision);
+ */
+export function crossOriginRefusal(
+  decision: CrossOriginDecision,
+  corsDecision?: CorsDecision,
+): Response {
+  const { status, headers, body } = crossOriginRefusalResponse(decision);
+  const response = new Response(body, { status, headers });
+  if (corsDecision !== undefined) applyCorsHeaders(response.headers, corsDecision);
+  return response;
+}
+
+/** Options of {@link withCrossOriginProtection}: the core's protection options and the listener. */
+export interface FetchCrossOriginProtectionOptions extends CrossOriginProtectionOptions {
+  /**
+   * See {@link CrossOriginDecisionListener}.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener;
+}
+
+/**
+ * Cross-site request forgery protection on its own, for apps with no CORS (with CORS, give
+ * {@link withCors} `crossOriginProtection` instead, which also trusts what the policy allows with
+ * credentials). An unsafe request that a page of another origin sent gets `403` and the handler
+ * does not run; every other request goes to the handler. The options are the core's
+ * `createCrossOriginProtection` options, validated here (a `CorsConfigError` at start-up).
+ *
+ * @example
+ * export default { fetch: withCrossOriginProtection(app.fetch, { bypass: ['POST /oauth/callback'] }) };
+ */
+export function withCrossOriginProtection<Rest extends unknown[]>(
+  handler: FetchHandler<Rest>,
+  options: FetchCrossOriginProtectionOptions = {},
+): FetchHandler<Rest> {
+  const { protection, onCrossOriginDecision } = readProtectionOptions('@cors/fetch', options);
+  return function protectedHandler(request: Request, ...rest: Rest) {
+    const { method, url, headers } = request;
+    // Never null: there is a protection.
+    const checked = checkCrossOriginFromHeaders(protection, method, url, headers)!;
+    return thenOrNow(checked, (d) => {
+      if (onCrossOriginDecision !== undefined) onCrossOriginDecision(d, request);
+      return d.allowed ? handler(request, ...rest) : crossOriginRefusal(d);
+    });
   };
 }
 
 /**
  * The first half, for frameworks with their own chain (SvelteKit's `handle`, Next.js middleware,
- * h3, Elysia): answers a preflight that the policy ends, or returns `undefined` and lets the request
- * go on; then give the framework's response to {@link applyCors}. Only a real preflight (`OPTIONS`
- * with `Origin` and `Access-Control-Request-Method`) is decided here.
+ * h3, Elysia): answers what must not reach the route, or returns `undefined` and lets the request
+ * go on; then give the framework's response to {@link applyCors}. It answers a real preflight
+ * (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) that the policy ends, and, when the
+ * policy has `crossOriginProtection`, a request the protection refuses (see
+ * {@link crossOriginRefusal}).
  *
  * With a policy that has an async `origin` or `credentials` function, it returns a promise.
  *
@@ -172,17 +257,37 @@ export function corsPreflight(
   adapterOptions?: FetchCorsAdapterOptions,
 ): Response | undefined | Promise<Response | undefined> {
   checkPolicy(policy, 'corsPreflight(request, policy)');
-  const onDecision = listener(adapterOptions?.onDecision);
+  const listeners = readListeners(policy, adapterOptions);
   const corsRequest = corsRequestFromHeaders(request.method, request.headers);
   // Anything but a preflight is decided by applyCors, once, with the response at hand.
-  if (corsRequestKind(corsRequest) !== 'preflight') return undefined;
-  const decision = policy.decide(corsRequest);
-  const answer = (d: CorsDecision): Response | undefined => {
+  if (corsRequestKind(corsRequest) !== 'preflight')
+    return crossOriginGuard(request, policy, corsRequest, listeners);
+  return thenOrNow(policy.decide(corsRequest), (d) => {
     if (!d.end) return undefined;
-    if (onDecision !== undefined) onDecision(d, request);
+    if (listeners.onDecision !== undefined) listeners.onDecision(d, request);
     return preflightResponse(d);
-  };
-  return isThenable(decision) ? Promise.resolve(decision).then(answer) : answer(decision);
+  });
+}
+
+/** corsPreflight's refusal of a request that cross-origin protection refuses, else `undefined`. */
+function crossOriginGuard(
+  request: Request,
+  policy: CorsPolicy,
+  corsRequest: CorsRequest,
+  { onDecision, onCrossOriginDecision }: FetchCorsAdapterOptions,
+): Response | undefined | Promise<Response | undefined> {
+  const { method, url, headers } = request;
+  const checked = checkCrossOriginFromHeaders(policy.crossOriginProtection, method, url, headers);
+  if (checked === null) return undefined;
+  return thenOrNow(checked, (d) => {
+    if (onCrossOriginDecision !== undefined) onCrossOriginDecision(d, request);
+    if (d.allowed) return undefined;
+    // No applyCors follows for this request: its CORS decision is reported and applied here.
+    return thenOrNow(policy.decide(corsRequest), (corsDecision) => {
+      if (onDecision !== undefined) onDecision(corsDecision, request);
+      return crossOriginRefusal(d, corsDecision);
+    });
+  });
 }
 
 /**
@@ -227,13 +332,12 @@ export function applyCors(
     checkDecision(policy);
     return responseWithDecision(response, policy);
   }
-  const onDecision = listener(adapterOptions?.onDecision);
+  const { onDecision } = readListeners(policy, adapterOptions);
   const decision = policy.decide(corsRequestFromHeaders(request.method, request.headers));
-  const apply = (d: CorsDecision): Response => {
+  return thenOrNow(decision, (d) => {
     if (onDecision !== undefined) onDecision(d, request);
     return responseWithDecision(response, d);
-  };
-  return isThenable(decision) ? Promise.resolve(decision).then(apply) : apply(decision);
+  });
 }
 
 /**
@@ -273,18 +377,12 @@ function responseWithDecision(response: Response, decision: CorsDecision): Respo
   return copy;
 }
 
-function configure(
-  options: FetchCorsOptions | CorsPolicy | CorsPolicySelector<Request>,
+/** The listeners given beside a policy, checked by the core's one reader of adapter options. */
+function readListeners(
+  policy: CorsPolicy,
   adapterOptions: FetchCorsAdapterOptions | undefined,
-): { select: (request: Request) => CorsPolicy; onDecision: CorsDecisionListener | undefined } {
-  const { source, own } = readAdapterOptions<Request>('@cors/fetch', options);
-  const onDecision = listener(own.onDecision ?? adapterOptions?.onDecision);
-  return { select: (request) => policyForRequest(source, request), onDecision };
-}
-
-function listener(onDecision: unknown): CorsDecisionListener | undefined {
-  checkDecisionListener(onDecision, '@cors/fetch');
-  return onDecision as CorsDecisionListener | undefined;
+): FetchCorsAdapterOptions {
+  return readAdapterOptions('@cors/fetch', policy, {}, adapterOptions).own;
 }
 
 function checkPolicy(policy: unknown, call: string): void {

@@ -11,9 +11,10 @@
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import {
   ERR_CORS_ADAPTER_OPTIONS,
-  checkDecisionListener,
+  checkCrossOriginFromHeaders,
   corsRequestFromHeaders,
   corsRequestKind,
+  readProtectionOptions,
   isThenable,
   policyForRequest,
   readAdapterOptions,
@@ -21,8 +22,10 @@ import {
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
+  type CrossOriginDecision,
+  type CrossOriginProtectionOptions,
 } from '@cors/core';
-import { applyCors, preflightResponse } from '@cors/fetch';
+import { applyCors, crossOriginRefusal, preflightResponse } from '@cors/fetch';
 
 /** The code of the error thrown for an invalid option of this package (`onDecision`). */
 export { ERR_CORS_ADAPTER_OPTIONS };
@@ -42,6 +45,22 @@ export type CorsDecisionListener<E extends Env = Env> = (
   c: Context<E>,
 ) => void;
 
+/**
+ * Called once per request that cross-origin protection checked (the policy's
+ * `crossOriginProtection`, or {@link crossOriginProtection}), passes and refusals alike, before a
+ * refusal is sent: for logging. `decision.message` is the log line; the decision is frozen and
+ * shared. An error thrown here goes to Hono's error handling (`app.onError`).
+ *
+ * @example
+ * onCrossOriginDecision: (decision) => {
+ *   if (!decision.allowed) console.warn(`CSRF ${decision.reason}: ${decision.message}`);
+ * }
+ */
+export type CrossOriginDecisionListener<E extends Env = Env> = (
+  decision: CrossOriginDecision,
+  c: Context<E>,
+) => void;
+
 /** Options of this package, on top of the core's. */
 export interface HonoCorsAdapterOptions<E extends Env = Env> {
   /**
@@ -49,6 +68,12 @@ export interface HonoCorsAdapterOptions<E extends Env = Env> {
    * @default undefined
    */
   onDecision?: CorsDecisionListener<E>;
+  /**
+   * See {@link CrossOriginDecisionListener}. Called only when the policy has
+   * `crossOriginProtection`, for every request that is not an answered preflight.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener<E>;
 }
 
 /**
@@ -96,16 +121,18 @@ export function cors<E extends Env = Env>(
   options: HonoCorsOptions<E> | CorsPolicy | CorsPolicySelector<Context<E>>,
   adapterOptions?: HonoCorsAdapterOptions<E>,
 ): MiddlewareHandler<E> {
-  const { select, onDecision } = configure(options, adapterOptions);
+  const { source, own } = readAdapterOptions<Context<E>>('@cors/hono', options, {}, adapterOptions);
+  const { onDecision, onCrossOriginDecision } = own as HonoCorsAdapterOptions<E>;
 
   const middleware: MiddlewareHandler<E> = async function corsMiddleware(c, next) {
     const request = c.req.raw;
     const corsRequest = corsRequestFromHeaders(request.method, request.headers);
+    const policy = policyForRequest(source, c);
     if (corsRequestKind(corsRequest) === 'preflight') {
       // A preflight is answered before any route runs, so the last middleware of ours that
       // matched it must decide here, and the ones before it stand aside.
       if (laterMiddlewareMatched(c)) return next();
-      let decision = select(c).decide(corsRequest);
+      let decision = policy.decide(corsRequest);
       // Awaited only when it is a promise (an async origin or credentials function): an await
       // costs a turn of the microtask queue.
       if (isThenable(decision)) decision = await decision;
@@ -115,10 +142,24 @@ export function cors<E extends Env = Env>(
       finish(c, decision);
       return;
     }
+    const { method, url, headers } = request;
+    let checked = checkCrossOriginFromHeaders(policy.crossOriginProtection, method, url, headers);
+    // Before the route, and, like a preflight, by the last of ours that matched: its policy says.
+    if (checked !== null && !laterMiddlewareMatched(c)) {
+      if (isThenable(checked)) checked = await checked;
+      if (onCrossOriginDecision !== undefined) onCrossOriginDecision(checked, c);
+      if (!checked.allowed) {
+        let decision = policy.decide(corsRequest);
+        if (isThenable(decision)) decision = await decision;
+        if (onDecision !== undefined) onDecision(decision, c);
+        (c as unknown as Record<symbol, unknown>)[DECIDED] = true;
+        return crossOriginRefusal(checked, decision);
+      }
+    }
     await next();
     // A later middleware of ours (more specific, registered after this one) already decided.
     if ((c as unknown as Record<symbol, unknown>)[DECIDED] === true) return;
-    let decision = select(c).decide(corsRequest);
+    let decision = policy.decide(corsRequest);
     if (isThenable(decision)) decision = await decision;
     if (onDecision !== undefined) onDecision(decision, c);
     finish(c, decision);
@@ -150,13 +191,38 @@ function laterMiddlewareMatched(c: Context): boolean {
   return false;
 }
 
-function configure<E extends Env>(
-  options: HonoCorsOptions<E> | CorsPolicy | CorsPolicySelector<Context<E>>,
-  adapterOptions: HonoCorsAdapterOptions<E> | undefined,
-): { select: (c: Context<E>) => CorsPolicy; onDecision: CorsDecisionListener<E> | undefined } {
-  const { source, own } = readAdapterOptions<Context<E>>('@cors/hono', options);
-  const onDecision = (own.onDecision ?? adapterOptions?.onDecision) as
-    CorsDecisionListener<E> | undefined;
-  checkDecisionListener(onDecision, '@cors/hono');
-  return { select: (c) => policyForRequest(source, c), onDecision };
+/** Options of {@link crossOriginProtection}: the core's protection options and the listener. */
+export interface HonoCrossOriginProtectionOptions<
+  E extends Env = Env,
+> extends CrossOriginProtectionOptions {
+  /**
+   * See {@link CrossOriginDecisionListener}.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener<E>;
+}
+
+/**
+ * Cross-site request forgery protection on its own, for apps with no CORS, in place of
+ * `hono/csrf` (with CORS, give {@link cors} `crossOriginProtection` instead, which also trusts
+ * what the policy allows with credentials). An unsafe request that a page of another origin sent
+ * gets `403` and later handlers do not run. The options are the core's
+ * `createCrossOriginProtection` options, validated here (a `CorsConfigError` at start-up). See
+ * docs/csrf.md, "Moving from hono/csrf".
+ *
+ * @example
+ * app.use(crossOriginProtection({ bypass: ['POST /oauth/callback'] }));
+ */
+export function crossOriginProtection<E extends Env = Env>(
+  options: HonoCrossOriginProtectionOptions<E> = {},
+): MiddlewareHandler<E> {
+  const { protection, onCrossOriginDecision } = readProtectionOptions('@cors/hono', options);
+  return async function crossOriginProtectionMiddleware(c, next) {
+    const { method, url, headers } = c.req.raw;
+    let checked = checkCrossOriginFromHeaders(protection, method, url, headers)!;
+    if (isThenable(checked)) checked = await checked;
+    if (onCrossOriginDecision !== undefined) onCrossOriginDecision(checked, c);
+    if (!checked.allowed) return crossOriginRefusal(checked);
+    await next();
+  };
 }

@@ -10,8 +10,11 @@
  */
 import {
   appendVary,
+  checkCrossOriginFromHeaderRecord,
   checkDecisionListener,
   corsDisabledDecision,
+  readProtectionOptions,
+  settleCrossOriginCheck,
   headerString,
   corsRequestFromHeaderRecord,
   readAdapterOptions,
@@ -23,7 +26,9 @@ import {
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
-  type CorsRequest,
+  type CrossOriginDecision,
+  type CrossOriginProtection,
+  type CrossOriginProtectionOptions,
   type WriteHeadTarget,
 } from '@cors/core';
 
@@ -36,9 +41,15 @@ export interface CorsContext {
   readonly method: string;
   /** The request URL (path and query), for `onDecision`. */
   readonly url: string;
-  /** Node's request: its headers (Node joins a repeated `Origin` into one value). */
+  /**
+   * The request-target as received, before a mount strips a prefix: what bypass patterns of
+   * cross-origin protection match (`url` when absent).
+   */
+  readonly originalUrl?: string;
+  /** Node's request: its headers (Node joins a repeated `Origin` into one value), and its peer. */
   readonly req: {
     readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+    readonly socket?: { readonly remoteAddress?: string | undefined };
   };
   /** Node's response: the headers are written there, and `Vary` kept when its head is written. */
   readonly res: CorsHeaderTarget & WriteHeadTarget;
@@ -72,6 +83,22 @@ export type CorsDecisionListener<Ctx extends CorsContext = CorsContext> = (
   ctx: Ctx,
 ) => void;
 
+/**
+ * Called once per request that cross-origin protection checked (the policy's
+ * `crossOriginProtection`, or {@link crossOriginProtection}), passes and refusals alike, before a
+ * refusal is sent: for logging. `decision.message` is the log line; the decision is frozen and
+ * shared. An error thrown here goes to Koa's error handling.
+ *
+ * @example
+ * onCrossOriginDecision: (decision) => {
+ *   if (!decision.allowed) console.warn(`CSRF ${decision.reason}: ${decision.message}`);
+ * }
+ */
+export type CrossOriginDecisionListener<Ctx extends CorsContext = CorsContext> = (
+  decision: CrossOriginDecision,
+  ctx: Ctx,
+) => void;
+
 /** Options of this adapter, on top of the core's. */
 export interface KoaCorsAdapterOptions<Ctx extends CorsContext = CorsContext> {
   /**
@@ -79,6 +106,12 @@ export interface KoaCorsAdapterOptions<Ctx extends CorsContext = CorsContext> {
    * @default undefined
    */
   onDecision?: CorsDecisionListener<Ctx>;
+  /**
+   * See {@link CrossOriginDecisionListener}. Called only when the policy has
+   * `crossOriginProtection`, for every request that is not an answered preflight.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener<Ctx>;
 }
 
 /**
@@ -120,7 +153,12 @@ export type CorsMiddleware<Ctx extends CorsContext = CorsContext> = (
  * README for preflights with `@koa/router`). The same middleware running twice for one request (say
  * from `router.use` and from a route) decides once.
  *
- * @param options - The core's options plus this adapter's (`onDecision`), or `{ policy, onDecision }`.
+ * With `crossOriginProtection` in the policy, a request going on to `next()` is first checked for
+ * cross-site request forgery: a refusal is the core's `403` over the CORS headers, and `next()` is
+ * not called (see docs/csrf.md).
+ *
+ * @param options - The core's options plus the listeners (`onDecision`, `onCrossOriginDecision`),
+ * or `{ policy, ...listeners }`.
  * @throws {CorsConfigError} when the options are invalid.
  * @example
  * import Koa from 'koa';
@@ -138,7 +176,7 @@ export function cors<Ctx extends CorsContext = CorsContext>(
  *
  * @param policy - A policy from `createCorsPolicy`, or a selector returning one of the policies
  * compiled at start-up.
- * @param adapterOptions - This adapter's options (`onDecision`).
+ * @param adapterOptions - This adapter's listeners (`onDecision`, `onCrossOriginDecision`).
  */
 export function cors<Ctx extends CorsContext = CorsContext>(
   policy: CorsPolicy | KoaCorsPolicySelector<Ctx>,
@@ -148,15 +186,11 @@ export function cors<Ctx extends CorsContext = CorsContext>(
   options: KoaCorsOptions<Ctx> | CorsPolicy | KoaCorsPolicySelector<Ctx>,
   adapterOptions?: KoaCorsAdapterOptions<Ctx>,
 ): CorsMiddleware<Ctx> {
-  // The core refuses unknown options, so this adapter's own option is taken out first.
-  const { source: policySource, own } = readAdapterOptions<Ctx>('@cors/koa', options);
-  const onDecision = (own.onDecision ?? adapterOptions?.onDecision) as
-    CorsDecisionListener<Ctx> | undefined;
-  checkDecisionListener(onDecision, '@cors/koa');
-
+  // The core refuses unknown options, so this adapter's own options are taken out first.
+  const { source, own } = readAdapterOptions<Ctx>('@cors/koa', options, {}, adapterOptions);
   return decidingMiddleware<Ctx>(
-    (ctx, request) => policyForRequest(policySource, ctx).decide(request),
-    onDecision,
+    (ctx) => policyForRequest(source, ctx),
+    own as KoaCorsAdapterOptions<Ctx>,
   );
 }
 
@@ -174,15 +208,69 @@ export function corsOff<Ctx extends CorsContext = CorsContext>(
   adapterOptions?: KoaCorsAdapterOptions<Ctx>,
 ): CorsMiddleware<Ctx> {
   checkDecisionListener(adapterOptions?.onDecision, '@cors/koa');
-  return decidingMiddleware<Ctx>(
-    (_ctx, request) => corsDisabledDecision(request),
-    adapterOptions?.onDecision,
-  );
+  return decidingMiddleware<Ctx>(() => null, { onDecision: adapterOptions?.onDecision });
 }
 
+/**
+ * Cross-site request forgery protection on its own, for apps with no CORS (with CORS, give the
+ * policy `crossOriginProtection` instead, which also trusts what it allows with credentials). An
+ * unsafe request that a page of another origin sent gets `403` and `next()` is not called; every
+ * other request goes on. The options are the core's `createCrossOriginProtection` options,
+ * validated here (a `CorsConfigError` at start-up). See docs/csrf.md.
+ *
+ * @example
+ * app.use(crossOriginProtection({ bypass: ['POST /oauth/callback'] }));
+ */
+export function crossOriginProtection<Ctx extends CorsContext = CorsContext>(
+  options: CrossOriginProtectionOptions & {
+    onCrossOriginDecision?: CrossOriginDecisionListener<Ctx>;
+  } = {},
+): CorsMiddleware<Ctx> {
+  const { protection, onCrossOriginDecision } = readProtectionOptions('@cors/koa', options);
+  return function crossOriginProtectionMiddleware(ctx, next) {
+    return afterCheck(crossOriginStep(ctx, protection, onCrossOriginDecision), () => next());
+  };
+}
+
+/** `next()` unless the request was refused (`true`), at once or once the check settles. */
+function afterCheck(refused: boolean | Promise<boolean>, next: CorsNext): Promise<unknown> {
+  if (refused === false) return next();
+  if (refused === true) return DONE;
+  return refused.then((ended) => (ended ? undefined : next()));
+}
+
+/**
+ * Checks the request (its target as received, `ctx.originalUrl`) and sends the refusal over the
+ * CORS headers already set. `true`: refused, the route must not run.
+ */
+function crossOriginStep<Ctx extends CorsContext>(
+  ctx: Ctx,
+  protection: CrossOriginProtection | null,
+  listener: CrossOriginDecisionListener<Ctx> | undefined,
+): boolean | Promise<boolean> {
+  const target = ctx.originalUrl ?? ctx.url;
+  const peer = ctx.req.socket?.remoteAddress;
+  const checked = checkCrossOriginFromHeaderRecord(
+    protection,
+    ctx.method,
+    target,
+    ctx.req.headers,
+    peer,
+  );
+  return settleCrossOriginCheck(checked, ctx, listener, ({ status, headers, body }) => {
+    // Someone upstream already answered (a timeout, while an async trusted-origin function ran).
+    if (ctx.headerSent) return;
+    // The status first: a body set without an explicit status would make it 200.
+    ctx.status = status;
+    ctx.body = body;
+    for (const name in headers) ctx.set(name, headers[name as keyof typeof headers]);
+  });
+}
+
+/** `select` gives the request's policy, or `null` for CORS off (the core's `cors-disabled`). */
 function decidingMiddleware<Ctx extends CorsContext>(
-  decideFor: (ctx: Ctx, request: CorsRequest) => CorsDecision | Promise<CorsDecision>,
-  onDecision: CorsDecisionListener<Ctx> | undefined,
+  select: (ctx: Ctx) => CorsPolicy | null,
+  { onDecision, onCrossOriginDecision }: KoaCorsAdapterOptions<Ctx>,
 ): CorsMiddleware<Ctx> {
   // Marks a context this middleware already handled: with @koa/router the same middleware may be
   // reached twice for one request (router.use plus an OPTIONS route, see the README).
@@ -198,13 +286,18 @@ function decidingMiddleware<Ctx extends CorsContext>(
     // This cors() now speaks for the request, even if deciding fails (see respond's catch).
     marks[LAST_DECIDED] = handled;
 
-    const pending = decideFor(ctx, corsRequestFromHeaderRecord(ctx.method, ctx.req.headers));
+    const policy = select(ctx);
+    const request = corsRequestFromHeaderRecord(ctx.method, ctx.req.headers);
+    const pending = policy === null ? corsDisabledDecision(request) : policy.decide(request);
+    const protection = policy === null ? null : policy.crossOriginProtection;
     // Async only when the user gave a function that returns a promise (the core's rule); a
     // rejection propagates to Koa's error handling like any middleware error.
     if (isThenable<CorsDecision>(pending)) {
-      return Promise.resolve(pending).then((decision) => respond(ctx, next, decision, second));
+      return Promise.resolve(pending).then((decision) =>
+        respond(ctx, next, decision, second, protection),
+      );
     }
-    return respond(ctx, next, pending, second);
+    return respond(ctx, next, pending, second, protection);
   };
 
   /** `second`: another cors() decided this request before this one. */
@@ -213,6 +306,7 @@ function decidingMiddleware<Ctx extends CorsContext>(
     next: CorsNext,
     decision: CorsDecision,
     second: boolean,
+    protection: CrossOriginProtection | null,
   ): Promise<unknown> {
     if (onDecision !== undefined) onDecision(decision, ctx);
     // Someone upstream already answered (say a timeout, while an async origin function ran).
@@ -233,7 +327,12 @@ function decidingMiddleware<Ctx extends CorsContext>(
       for (const name in framing.headers) ctx.set(name, framing.headers[name] as string);
       return DONE;
     }
+    const refused = crossOriginStep(ctx, protection, onCrossOriginDecision);
+    return afterCheck(refused, () => route(ctx, next, decision));
+  }
 
+  /** On to the route, the CORS headers kept past it (and on its errors). */
+  function route(ctx: Ctx, next: CorsNext, decision: CorsDecision): Promise<unknown> {
     // Koa waits for next()'s own promise: this middleware only listens to it, so that its work
     // after the route adds no step to the chain. Listeners run in the order they were added, so
     // this runs before Koa's error handling sees a failure.

@@ -23,8 +23,10 @@ const MODULE: RouteCorsMetadata = Object.freeze({ kind: 'module' });
  * it. A handler's `@Cors()` wins over its controller's. Needs `CorsModule` in the application.
  *
  * - `@Cors({ origin: [...], ... })` or `@Cors(policy)`: this policy instead of the module's (not
- *   merged with it). Its decisions go to its own `onDecision`, else to the module's.
- * - `@Cors(false)`: no CORS headers on these routes, and their preflights are refused with 403.
+ *   merged with it), its `crossOriginProtection` (or none) included. Its decisions go to the
+ *   listeners given with it (`onDecision`, `onCrossOriginDecision`); given none, to the module's.
+ * - `@Cors(false)`: no CORS headers on these routes, their preflights refused with 403, and no
+ *   cross-origin protection.
  * - `@Cors(true)`: the module's policy (e.g. one public handler in a `@Cors(false)` controller).
  *
  * @example

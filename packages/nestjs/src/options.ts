@@ -3,7 +3,10 @@
  * start-up (module options) or when a class is defined (decorators): never per request.
  */
 import type { IncomingMessage } from 'node:http';
-import type { CorsDecisionListener as NodeCorsDecisionListener } from '@cors/node';
+import type {
+  CorsDecisionListener as NodeCorsDecisionListener,
+  CrossOriginDecisionListener as NodeCrossOriginDecisionListener,
+} from '@cors/node';
 import {
   readAdapterOptions,
   type CorsPolicySource,
@@ -19,6 +22,9 @@ import {
  */
 export type CorsDecisionListener = NodeCorsDecisionListener;
 
+/** Called with each cross-origin (CSRF) decision and the raw Node request: @cors/node's listener. */
+export type CrossOriginDecisionListener = NodeCrossOriginDecisionListener;
+
 /** Options of this adapter, accepted next to the core's options. */
 export interface CorsAdapterOptions {
   /**
@@ -26,6 +32,13 @@ export interface CorsAdapterOptions {
    * @default undefined
    */
   onDecision?: CorsDecisionListener;
+  /**
+   * Called once per request that the policy's `crossOriginProtection` checked, passes and
+   * refusals alike (see {@link CrossOriginDecisionListener}). A route's `@Cors()` policy brings its
+   * own protection; `@Cors(false)` has none.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener;
 }
 
 /**
@@ -65,11 +78,12 @@ export type CorsModuleOptions = (CorsOptions & CorsAdapterOptions) | CorsPrebuil
 export type CorsRouteOptions =
   (CorsOptions & CorsAdapterOptions) | CorsPolicy | NestCorsPolicySelector | boolean;
 
-/** A compiled policy and the listener to tell about its decisions. */
+/** A compiled policy and the listeners to tell about its decisions. */
 export interface CompiledCors {
   /** The policy given or compiled, or a selector returning one per request. */
   readonly policy: CorsPolicySource<IncomingMessage>;
-  readonly onDecision: CorsDecisionListener | undefined;
+  readonly onDecision?: CorsDecisionListener | undefined;
+  readonly onCrossOriginDecision?: CrossOriginDecisionListener | undefined;
 }
 
 /**
@@ -78,6 +92,7 @@ export interface CompiledCors {
  * at start-up.
  */
 export function compileCors(options: unknown, where: string): CompiledCors {
-  const { source: policy, own } = readAdapterOptions<IncomingMessage>(where, options);
-  return { policy, onDecision: own.onDecision as CorsDecisionListener | undefined };
+  const { source, own } = readAdapterOptions<IncomingMessage>(where, options);
+  // `own` holds the listeners given (checked), and nothing else.
+  return { ...(own as CorsAdapterOptions), policy: source };
 }

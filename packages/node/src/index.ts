@@ -11,19 +11,34 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   CorsAdapterError,
   ERR_CORS_ADAPTER_OPTIONS,
+  checkCrossOriginFromNodeRequest,
   checkDecisionListener,
   corsDisabledDecision,
   corsPolicySource,
   corsRequestFromHeaderRecord,
+  readProtectionOptions,
   readAdapterOptions,
   isThenable,
   policyForRequest,
+  settleCors,
+  settleCrossOriginCheck,
   writeCorsDecision,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
+  type CrossOriginDecision,
+  type CrossOriginProtection,
+  type CrossOriginProtectionOptions,
 } from '@cors/core';
+
+/**
+ * `settleCors(handle, outcome)`: calls a step such as {@link handleCors}, then the outcome's
+ * callback for what it decided (`proceed`, `end`, `fail`). From the core, where @cors/fastify takes
+ * it too; kept here for the Nest hooks and custom servers that import it from this package.
+ */
+export { settleCors } from '@cors/core';
+export type { CorsOutcome } from '@cors/core';
 
 /**
  * Called once per decided request, after the decision and before its headers are written: for
@@ -37,6 +52,22 @@ import {
  */
 export type CorsDecisionListener = (decision: CorsDecision, req: IncomingMessage) => void;
 
+/**
+ * Called once per request that cross-origin protection checked (the policy's
+ * `crossOriginProtection`, or {@link crossOriginProtection}), passes and refusals alike, before a
+ * refusal is sent: for logging. `decision.message` is the log line; the decision is frozen and
+ * shared. An error thrown here is handled like a failing `origin` function.
+ *
+ * @example
+ * onCrossOriginDecision: (decision, req) => {
+ *   if (!decision.allowed) console.warn(`CSRF ${decision.reason}: ${decision.message}`);
+ * }
+ */
+export type CrossOriginDecisionListener = (
+  decision: CrossOriginDecision,
+  req: IncomingMessage,
+) => void;
+
 /** Options of this adapter, on top of the core's. */
 export interface NodeCorsAdapterOptions {
   /**
@@ -44,6 +75,12 @@ export interface NodeCorsAdapterOptions {
    * @default undefined
    */
   onDecision?: CorsDecisionListener;
+  /**
+   * See {@link CrossOriginDecisionListener}. Called only when the policy has
+   * `crossOriginProtection`, for every request that is not an answered preflight.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener;
 }
 
 /**
@@ -90,7 +127,12 @@ export type CorsMiddleware = (
  * it; called without `next`, the middleware answers `500` itself, so that no request hangs and no
  * rejection goes unhandled.
  *
- * @param options - The core's options plus this adapter's (`onDecision`), or `{ policy, onDecision }`.
+ * With `crossOriginProtection` in the policy, a request going on to the route is then checked for
+ * cross-site request forgery: a refusal is the core's `403` over the CORS headers already set, and
+ * `next` is not called (see docs/csrf.md).
+ *
+ * @param options - The core's options plus the listeners (`onDecision`, `onCrossOriginDecision`),
+ * or `{ policy, ...listeners }`.
  * @throws {CorsConfigError} when the options are invalid.
  * @example
  * import express from 'express';
@@ -106,7 +148,7 @@ export function cors(options: NodeCorsOptions): CorsMiddleware;
  *
  * @param policy - A policy from `createCorsPolicy`, or a selector returning one of the policies
  * compiled at start-up.
- * @param adapterOptions - This adapter's options (`onDecision`).
+ * @param adapterOptions - This adapter's listeners (`onDecision`, `onCrossOriginDecision`).
  */
 export function cors(
   policy: CorsPolicy | NodeCorsPolicySelector,
@@ -116,52 +158,21 @@ export function cors(
   options: NodeCorsOptions | CorsPolicy | NodeCorsPolicySelector,
   adapterOptions?: NodeCorsAdapterOptions,
 ): CorsMiddleware {
-  // The core refuses unknown options, so this adapter's own option is taken out first.
-  const { source: policySource, own } = readAdapterOptions<IncomingMessage>('@cors/node', options);
-  const onDecision = (own.onDecision ?? adapterOptions?.onDecision) as
-    CorsDecisionListener | undefined;
-  checkDecisionListener(onDecision, '@cors/node');
+  // The core refuses unknown options, so this adapter's own options are taken out first.
+  const { source: policySource, own } = readAdapterOptions<IncomingMessage>(
+    '@cors/node',
+    options,
+    {},
+    adapterOptions,
+  );
+  const listeners = own as NodeCorsAdapterOptions;
 
   return function corsMiddleware(req, res, next) {
-    settleCors(() => run(req, res, policyForRequest(policySource, req), onDecision), {
+    settleCors(() => run(req, res, policyForRequest(policySource, req), listeners), {
       proceed: () => next?.(),
       fail: (error) => fail(res, next, error),
     });
   };
-}
-
-/**
- * What comes after {@link handleCors}, for a framework whose request hooks go on, stop and fail
- * through callbacks (Connect's `next`, Fastify's `done`).
- */
-export interface CorsOutcome {
-  /** The request goes on to the route. */
-  proceed(): void;
-  /** The response was ended (a preflight answered); e.g. tell the framework not to send its own. */
-  end?(): void;
-  /** Deciding failed (an `origin` function threw or rejected): to the framework's error handling. */
-  fail(error: unknown): void;
-}
-
-/**
- * Calls `handle` (say `() => handleCors(req, res, policy)`), then the outcome's callback for what
- * it decided: at once when it decided synchronously, when its promise settles otherwise. What it
- * throws or rejects with goes to `fail`.
- *
- * @example
- * settleCors(() => handleCors(req, res, policy), { proceed: () => next(), fail: next });
- */
-export function settleCors(handle: () => boolean | Promise<boolean>, outcome: CorsOutcome): void {
-  let ended: boolean | Promise<boolean>;
-  try {
-    ended = handle();
-  } catch (error) {
-    outcome.fail(error);
-    return;
-  }
-  const after = (done: boolean) => (done ? outcome.end?.() : outcome.proceed());
-  if (isThenable<boolean>(ended)) ended.then(after, (error: unknown) => outcome.fail(error));
-  else after(ended);
 }
 
 /**
@@ -219,22 +230,54 @@ export function handleCors(
         '(or a function returning one); options would be validated again on every request.',
     );
   }
-  const onDecision = adapterOptions?.onDecision;
-  checkDecisionListener(onDecision, '@cors/node');
-  return run(req, res, policyForRequest(source, req), onDecision);
+  // Per request: checked in place, where readAdapterOptions (for start-up) would allocate.
+  const listeners = adapterOptions ?? NO_LISTENERS;
+  checkDecisionListener(listeners.onDecision, '@cors/node');
+  checkDecisionListener(listeners.onCrossOriginDecision, '@cors/node', 'onCrossOriginDecision');
+  return run(req, res, policyForRequest(source, req), listeners);
 }
 
 function run(
   req: IncomingMessage,
   res: ServerResponse,
   policy: CorsPolicy,
-  onDecision: CorsDecisionListener | undefined,
+  listeners: NodeCorsAdapterOptions,
 ): boolean | Promise<boolean> {
   const decision = policy.decide(corsRequestFromHeaderRecord(req.method ?? '', req.headers));
   // Async only when the user gave a function that returns a promise (the core's rule).
   if (isThenable<CorsDecision>(decision))
-    return Promise.resolve(decision).then((d) => applyCorsDecision(req, res, d, onDecision));
-  return applyCorsDecision(req, res, decision, onDecision);
+    return Promise.resolve(decision).then((d) => guard(req, res, policy, d, listeners));
+  return guard(req, res, policy, decision, listeners);
+}
+
+/** The CORS decision, then, for a request going on to the route, the cross-origin check. */
+function guard(
+  req: IncomingMessage,
+  res: ServerResponse,
+  policy: CorsPolicy,
+  decision: CorsDecision,
+  listeners: NodeCorsAdapterOptions,
+): boolean | Promise<boolean> {
+  if (applyCorsDecision(req, res, decision, listeners.onDecision)) return true;
+  return crossOriginStep(req, res, policy.crossOriginProtection, listeners.onCrossOriginDecision);
+}
+
+/**
+ * Checks the request (its target as received: Express's `originalUrl`, before a mounted router
+ * strips its prefix) and sends the refusal, over the CORS headers already set. `true`: refused.
+ */
+function crossOriginStep(
+  req: IncomingMessage,
+  res: ServerResponse,
+  protection: CrossOriginProtection | null,
+  listener: CrossOriginDecisionListener | undefined,
+): boolean | Promise<boolean> {
+  const target = (req as { originalUrl?: string }).originalUrl;
+  const checked = checkCrossOriginFromNodeRequest(protection, req, target);
+  return settleCrossOriginCheck(checked, req, listener, ({ status, headers, body }) => {
+    // Someone else already answered (a timeout, while an async trusted-origin function ran).
+    if (!res.headersSent) res.writeHead(status, headers).end(body);
+  });
 }
 
 /**
@@ -298,6 +341,39 @@ export function handleCorsOff(
   const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
   return applyCorsDecision(req, res, corsDisabledDecision(request), adapterOptions?.onDecision);
 }
+
+/** Options of {@link crossOriginProtection}: the core's protection options and the listener. */
+export interface NodeCrossOriginProtectionOptions extends CrossOriginProtectionOptions {
+  /**
+   * See {@link CrossOriginDecisionListener}.
+   * @default undefined
+   */
+  onCrossOriginDecision?: CrossOriginDecisionListener;
+}
+
+/**
+ * Cross-site request forgery protection on its own, for apps with no CORS (with CORS, give the
+ * policy `crossOriginProtection` instead, which also trusts what it allows with credentials). An
+ * unsafe request that a page of another origin sent gets `403` and `next` is not called; every
+ * other request goes on. The options are the core's `createCrossOriginProtection` options,
+ * validated here (a `CorsConfigError` at start-up). See docs/csrf.md.
+ *
+ * @example
+ * app.use(crossOriginProtection({ bypass: ['POST /oauth/callback'] }));
+ */
+export function crossOriginProtection(
+  options: NodeCrossOriginProtectionOptions = {},
+): CorsMiddleware {
+  const { protection, onCrossOriginDecision } = readProtectionOptions('@cors/node', options);
+  return function crossOriginProtectionMiddleware(req, res, next) {
+    settleCors(() => crossOriginStep(req, res, protection, onCrossOriginDecision), {
+      proceed: () => next?.(),
+      fail: (error) => fail(res, next, error),
+    });
+  };
+}
+
+const NO_LISTENERS: NodeCorsAdapterOptions = Object.freeze({});
 
 /** On a response that a policy of this adapter (any copy of it) already decided. */
 const DECIDED = Symbol.for('@cors/node decided');
