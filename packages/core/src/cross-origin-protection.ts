@@ -901,6 +901,28 @@ export function settleCrossOriginCheck<Request>(
 }
 
 /**
+ * {@link checkCrossOriginFromHeaders} for a Fetch `Request` as it is: its `url` is read only for an
+ * unsafe method under a protection, since on some runtimes (Node's undici) reading it serializes
+ * the URL again. The per-request step of `@cors/fetch` and `@cors/hono`.
+ *
+ * @example
+ * const decision = checkCrossOriginFromRequest(policy.crossOriginProtection, request);
+ */
+export function checkCrossOriginFromRequest(
+  protection: CrossOriginProtection | null | undefined,
+  request: {
+    readonly method: string;
+    readonly url: string;
+    readonly headers: Pick<HeadersLike, 'get'>;
+  },
+): CrossOriginDecision | Promise<CrossOriginDecision> | null {
+  if (protection === null || protection === undefined) return null;
+  const { method } = request;
+  if (isSafeMethod(method)) return SAFE_METHOD;
+  return protection.check(crossOriginRequestFromHeaders(method, request.url, request.headers));
+}
+
+/**
  * {@link checkCrossOriginFromHeaderRecord} for Fetch runtimes: a `Request`'s method, absolute URL
  * and `Headers` (see {@link crossOriginRequestFromHeaders}).
  *

@@ -88,6 +88,7 @@ export {
   CROSS_ORIGIN_REFUSAL_STATUS,
   checkCrossOriginFromHeaderRecord,
   checkCrossOriginFromHeaders,
+  checkCrossOriginFromRequest,
   checkCrossOriginFromNodeRequest,
   settleCrossOriginCheck,
   createCrossOriginProtection,

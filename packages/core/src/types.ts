@@ -224,7 +224,7 @@ export interface CorsPolicy<
   /**
    * The cross-origin (CSRF) protection compiled from the `crossOriginProtection` option, or `null`
    * when it is off. Adapters call it through `checkCrossOriginFromHeaderRecord` /
-   * `checkCrossOriginFromHeaders`, once per request that is not a preflight.
+   * `checkCrossOriginFromRequest`, once per request that is not a preflight.
    */
   readonly crossOriginProtection: CrossOriginProtection | null;
 }

@@ -7,12 +7,14 @@ import {
   CorsAdapterError,
   checkCrossOriginFromHeaderRecord,
   checkCrossOriginFromHeaders,
+  checkCrossOriginFromRequest,
   checkCrossOriginFromNodeRequest,
   settleCors,
   settleCrossOriginCheck,
   thenOrNow,
   checkDecisionListener,
   createCorsPolicy,
+  createCrossOriginProtection,
   createCrossOriginProtectionFromCors,
   crossOriginRequestFromHeaderRecord,
   isCorsConfigError,
@@ -357,5 +359,44 @@ describe('the steps of Node-style adapters', () => {
   it('thenOrNow calls now for a value, after settling for a promise', async () => {
     expect(thenOrNow(1, (n) => n + 1)).toBe(2);
     await expect(thenOrNow(Promise.resolve(1), (n) => n + 1)).resolves.toBe(2);
+  });
+});
+
+describe('checkCrossOriginFromRequest', () => {
+  const protection = createCrossOriginProtection();
+  /** A Request whose url getter counts its reads. */
+  function countingRequest(method: string, headers: Record<string, string> = {}) {
+    const request = { method, headers: new Headers(headers), reads: 0 };
+    Object.defineProperty(request, 'url', {
+      get() {
+        request.reads++;
+        return 'http://api.example/transfer';
+      },
+    });
+    return request as typeof request & { readonly url: string };
+  }
+
+  it('is null without a protection, and reads no URL', () => {
+    const request = countingRequest('POST');
+    expect(checkCrossOriginFromRequest(null, request)).toBeNull();
+    expect(request.reads).toBe(0);
+  });
+
+  it('passes a safe method without reading the URL', () => {
+    const request = countingRequest('GET', { 'sec-fetch-site': 'cross-site' });
+    expect(checkCrossOriginFromRequest(protection, request)).toMatchObject({
+      allowed: true,
+      reason: 'safe-method',
+    });
+    expect(request.reads).toBe(0);
+  });
+
+  it('decides an unsafe method as checkCrossOriginFromHeaders does', () => {
+    const request = countingRequest('POST', { 'sec-fetch-site': 'cross-site' });
+    const decision = checkCrossOriginFromRequest(protection, request);
+    expect(decision).toEqual(
+      checkCrossOriginFromHeaders(protection, 'POST', request.url, request.headers),
+    );
+    expect(decision).toMatchObject({ allowed: false, reason: 'cross-site' });
   });
 });

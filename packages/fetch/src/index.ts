@@ -14,7 +14,7 @@ import {
   CorsAdapterError,
   ERR_CORS_ADAPTER_OPTIONS,
   applyCorsHeaders,
-  checkCrossOriginFromHeaders,
+  checkCrossOriginFromRequest,
   corsRequestFromHeaders,
   corsRequestKind,
   readProtectionOptions,
@@ -143,8 +143,7 @@ export function withCors<Rest extends unknown[]>(
   function respond(decision: CorsDecision, request: Request, rest: Rest, policy: CorsPolicy) {
     if (onDecision !== undefined) onDecision(decision, request);
     if (decision.end) return preflightResponse(decision);
-    const { method, url, headers } = request;
-    const checked = checkCrossOriginFromHeaders(policy.crossOriginProtection, method, url, headers);
+    const checked = checkCrossOriginFromRequest(policy.crossOriginProtection, request);
     if (checked === null) return run(decision, request, rest);
     return thenOrNow(checked, (d) => {
       if (onCrossOriginDecision !== undefined) onCrossOriginDecision(d, request);
@@ -210,9 +209,8 @@ export function withCrossOriginProtection<Rest extends unknown[]>(
 ): FetchHandler<Rest> {
   const { protection, onCrossOriginDecision } = readProtectionOptions('@cors/fetch', options);
   return function protectedHandler(request: Request, ...rest: Rest) {
-    const { method, url, headers } = request;
     // Never null: there is a protection.
-    const checked = checkCrossOriginFromHeaders(protection, method, url, headers)!;
+    const checked = checkCrossOriginFromRequest(protection, request)!;
     return thenOrNow(checked, (d) => {
       if (onCrossOriginDecision !== undefined) onCrossOriginDecision(d, request);
       return d.allowed ? handler(request, ...rest) : crossOriginRefusal(d);
@@ -276,8 +274,7 @@ function crossOriginGuard(
   corsRequest: CorsRequest,
   { onDecision, onCrossOriginDecision }: FetchCorsAdapterOptions,
 ): Response | undefined | Promise<Response | undefined> {
-  const { method, url, headers } = request;
-  const checked = checkCrossOriginFromHeaders(policy.crossOriginProtection, method, url, headers);
+  const checked = checkCrossOriginFromRequest(policy.crossOriginProtection, request);
   if (checked === null) return undefined;
   return thenOrNow(checked, (d) => {
     if (onCrossOriginDecision !== undefined) onCrossOriginDecision(d, request);

@@ -11,7 +11,7 @@
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import {
   ERR_CORS_ADAPTER_OPTIONS,
-  checkCrossOriginFromHeaders,
+  checkCrossOriginFromRequest,
   corsRequestFromHeaders,
   corsRequestKind,
   readProtectionOptions,
@@ -142,8 +142,7 @@ export function cors<E extends Env = Env>(
       finish(c, decision);
       return;
     }
-    const { method, url, headers } = request;
-    let checked = checkCrossOriginFromHeaders(policy.crossOriginProtection, method, url, headers);
+    let checked = checkCrossOriginFromRequest(policy.crossOriginProtection, request);
     // Before the route, and, like a preflight, by the last of ours that matched: its policy says.
     if (checked !== null && !laterMiddlewareMatched(c)) {
       if (isThenable(checked)) checked = await checked;
@@ -218,8 +217,7 @@ export function crossOriginProtection<E extends Env = Env>(
 ): MiddlewareHandler<E> {
   const { protection, onCrossOriginDecision } = readProtectionOptions('@cors/hono', options);
   return async function crossOriginProtectionMiddleware(c, next) {
-    const { method, url, headers } = c.req.raw;
-    let checked = checkCrossOriginFromHeaders(protection, method, url, headers)!;
+    let checked = checkCrossOriginFromRequest(protection, c.req.raw)!;
     if (isThenable(checked)) checked = await checked;
     if (onCrossOriginDecision !== undefined) onCrossOriginDecision(checked, c);
     if (!checked.allowed) return crossOriginRefusal(checked);
