@@ -5,7 +5,7 @@
  */
 import { corsRequestKind } from './classify.js';
 import { DENIED_ORIGIN_PREFLIGHT_STATUS } from './decide.js';
-import type { CorsDecision, CorsRequest } from './types.js';
+import type { CorsDecision, CorsPolicy, CorsRequest } from './types.js';
 
 const NO_HEADERS: CorsDecision['headers'] = Object.freeze({});
 const MESSAGE =
@@ -69,4 +69,17 @@ export function corsDisabledDecision(
     : kind === 'actual'
       ? DISABLED_ACTUAL
       : DISABLED_NOT_CORS;
+}
+
+/**
+ * Decides a request by its policy, or as a route with CORS off does ({@link corsDisabledDecision})
+ * when it has none (`null`: Fastify's `config: { cors: false }`, Koa's router without a policy).
+ *
+ * @example const decision = decideCors(route.cors === false ? null : policy, request);
+ */
+export function decideCors(
+  policy: CorsPolicy | null,
+  request: CorsRequest,
+): ReturnType<CorsPolicy['decide']> {
+  return policy === null ? corsDisabledDecision(request) : policy.decide(request);
 }

@@ -8,7 +8,13 @@
  */
 export { createCorsPolicy, isCorsPolicy, DEFAULT_METHODS, MAX_MAX_AGE } from './policy.js';
 export { corsRequestKind, normalizeMethod } from './classify.js';
-export { corsPreflightMethod } from './preflight-method.js';
+export {
+  corsPreflightMethod,
+  corsRouteMethod,
+  corsRouteConstraint,
+  routeOfMethod,
+} from './preflight-method.js';
+export type { CorsRouteConstraint, RoutedRequest } from './preflight-method.js';
 export type { CorsRequestKind } from './classify.js';
 export { selectedPolicy, ERR_CORS_SELECTOR_RESULT } from './select.js';
 export type { CorsPolicySelector } from './select.js';
@@ -33,7 +39,7 @@ export type { CorsHeaderTarget, HeadersLike, PreflightFraming } from './response
 export { keepVary } from './keep-vary.js';
 export type { WriteHeadTarget } from './keep-vary.js';
 export { writeCorsDecision } from './write-decision.js';
-export { corsDisabledDecision } from './disabled.js';
+export { corsDisabledDecision, decideCors } from './disabled.js';
 export {
   isThenable,
   corsPolicySource,

@@ -10,6 +10,7 @@ import {
   ERR_CORS_SELECTOR_RESULT,
   checkDecisionListener,
   corsDisabledDecision,
+  decideCors,
   corsPolicySource,
   createCorsPolicy,
   headerString,
@@ -25,6 +26,15 @@ import {
 
 const APP = 'https://app.example.com';
 const policy = createCorsPolicy({ origin: [APP] });
+
+describe('decideCors', () => {
+  it("decides by the policy when there is one, and as a CORS-off route when there is none", () => {
+    const request = { method: 'GET', origin: APP };
+    expect(decideCors(policy, request)).toBe(policy.decide(request));
+    expect(decideCors(null, request)).toBe(corsDisabledDecision(request));
+    expect((decideCors(null, request) as CorsDecision).reason).toBe('cors-disabled');
+  });
+});
 
 describe('corsDisabledDecision', () => {
   it('refuses a preflight to a CORS-off route like a refused origin, with its own reason', () => {

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   corsPreflightMethod,
   corsRequestKind,
+  corsRouteConstraint,
+  corsRouteMethod,
+  routeOfMethod,
   createCorsPolicy,
   normalizeMethod,
   type CorsDecision,
@@ -95,5 +98,65 @@ describe('corsPreflightMethod', () => {
     expect(corsPreflightMethod({ method: 'PUT', origin: APP })).toBeUndefined();
     expect(corsPreflightMethod({ method: 'OPTIONS', origin: APP })).toBeUndefined();
     expect(corsPreflightMethod({ method: 'OPTIONS', requestMethod: 'PUT' })).toBeUndefined();
+  });
+});
+
+describe('corsRouteMethod', () => {
+  const preflight = (requestMethod: string) => ({
+    method: 'OPTIONS',
+    headers: { origin: APP, 'access-control-request-method': requestMethod },
+  });
+
+  it("routes a preflight by the method it asks about, with the core's case rule", () => {
+    expect(corsRouteMethod(preflight('delete'))).toBe('DELETE');
+    expect(corsRouteMethod(preflight('patch'))).toBe('patch');
+  });
+
+  it('routes any other request by its own method', () => {
+    expect(corsRouteMethod({ method: 'PUT', headers: { origin: APP } })).toBe('PUT');
+    expect(corsRouteMethod({ method: 'OPTIONS', headers: {} })).toBe('OPTIONS');
+    expect(corsRouteMethod({ headers: {} })).toBe('');
+  });
+});
+
+describe('corsRouteConstraint', () => {
+  it('has the shape a find-my-way router takes, and never forces a constrained route', () => {
+    const constraint = corsRouteConstraint('corsRouteMethod');
+    expect(constraint.name).toBe('corsRouteMethod');
+    expect(constraint.mustMatchWhenDerived).toBe(false);
+    expect(
+      constraint.deriveConstraint({
+        method: 'OPTIONS',
+        headers: { origin: APP, 'access-control-request-method': 'put' },
+      }),
+    ).toBe('PUT');
+  });
+
+  it('finds the route of a method, HEAD by a GET route, and any method by an ALL route', () => {
+    const store = corsRouteConstraint('m').storage();
+    expect(store.get('PUT')).toBeNull();
+    store.set('GET', 'get route');
+    expect(store.get('GET')).toBe('get route');
+    expect(store.get('HEAD')).toBe('get route');
+    expect(store.get('PUT')).toBeNull();
+    store.set('HEAD', 'head route');
+    expect(store.get('HEAD')).toBe('head route');
+    store.set('ALL', 'all route');
+    expect(store.get('PUT')).toBe('all route');
+    expect(store.get('GET')).toBe('get route');
+  });
+});
+
+describe('routeOfMethod', () => {
+  it('serves a method by its own route, HEAD by GET, and any method by ALL, as routers do', () => {
+    const routes = new Map([
+      ['GET', 'get'],
+      ['ALL', 'all'],
+    ]);
+    expect(routeOfMethod(routes, 'GET')).toBe('get');
+    expect(routeOfMethod(routes, 'HEAD')).toBe('get');
+    expect(routeOfMethod(routes, 'DELETE')).toBe('all');
+    expect(routeOfMethod(new Map([['PUT', 'put']]), 'HEAD')).toBeUndefined();
+    expect(routeOfMethod(undefined, 'GET')).toBeUndefined();
   });
 });

@@ -254,7 +254,15 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
   const settings = own as FastifyCorsPluginOptions;
   const { hook = 'onRequest', hideOptionsRoute = true, notFound = true, logLevel } = settings;
   fastify.decorate(kRegistered, true);
-  const routes = createRouteTable(fastify);
+  // The options of the plugin's OPTIONS routes. One reached by a request the hook did not answer
+  // (not a preflight, or `preflightContinue`) hands it to the 404 handler as if it did not exist.
+  const optionsRoute = {
+    // `hide` is read by @fastify/swagger; it is not a validation schema.
+    schema: { hide: hideOptionsRoute } as FastifySchema,
+    logLevel,
+    handler: (_request: FastifyRequest, reply: FastifyReply) => reply.callNotFound(),
+  };
+  const routes = createRouteTable(fastify, optionsRoute);
   // With `preHandler`, `reply.callNotFound()` runs the 404 context's preHandler hooks, this one
   // included, a second time for the same request.
   const decided = hook === 'preHandler' ? new WeakSet<FastifyRequest>() : null;
@@ -270,9 +278,9 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
       route.url = `/__cors-fastify-conflict${route.url}`;
       return;
     }
-    routes.add(route as DeclaredRoute);
+    routes.add(route as DeclaredRoute, this);
   });
-  for (const route of earlyRoutes.get(fastify) ?? []) routes.add(route);
+  for (const route of earlyRoutes.get(fastify) ?? []) routes.add(route, fastify);
   earlyRoutes.delete(fastify);
   fastify.addHook('onReady', (ready) => ready(conflict));
 
@@ -307,22 +315,12 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
     fastify.addHook(hook, (request, reply, _payload, next) => handleCors(request, reply, next));
   else fastify.addHook(hook, handleCors);
 
-  // Preflights reach every path: routes that declare only GET or POST, and unknown paths. A request
-  // that gets here was not answered by the hook (not a preflight, or `preflightContinue`), so it is
-  // handed to the 404 handler as if this route did not exist. At the root that is `*`; under a
-  // prefix, the prefix itself and everything below it (`/api*` would also match `/apix`).
+  // Preflights reach every path: routes that declare only GET or POST, and unknown paths. At the
+  // root that is `*`; under a prefix, the prefix itself and everything below it (`/api*` would also
+  // match `/apix`).
   for (const path of fastify.prefix === '' ? ['*'] : ['/*', '/']) {
     try {
-      fastify.options(
-        path,
-        {
-          prefixTrailingSlash: 'no-slash',
-          // `hide` is read by @fastify/swagger; it is not a validation schema.
-          schema: { hide: hideOptionsRoute } as FastifySchema,
-          logLevel,
-        },
-        (_request, reply) => reply.callNotFound(),
-      );
+      fastify.options(path, { ...optionsRoute, prefixTrailingSlash: 'no-slash' });
     } catch (error) {
       // An OPTIONS route the app declared earlier for the same pattern wins; the hook still
       // answers the preflights that reach it.

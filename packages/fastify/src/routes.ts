@@ -1,28 +1,25 @@
 /**
  * The routes of one plugin scope, each with its compiled `config.cors`, and which of them a
  * preflight is about. A preflight for `PUT /items/42` arrives as `OPTIONS /items/42`, so Fastify
- * routes it to an OPTIONS route (ours or the app's), not to the `PUT /items/:id` route whose
- * `config.cors` must decide it.
+ * routes it to an OPTIONS route, not to the `PUT /items/:id` route whose `config.cors` must decide.
  *
- * Fastify has no public way to get there: `fastify.findRoute({ method, url })` finds the route but
- * returns only `{ handler, params, searchParams }` (Fastify 5 reduces the surface on purpose; its
- * `handler` is Fastify's shared `routeHandler`, the same function for every route), so neither the
- * route's config nor its pattern can be read back. test/drift.test.ts pins that, so the day Fastify
- * exposes the config this table can go. Until then this module keeps a second router of the same
- * implementation, find-my-way (a dependency of this package, in the range Fastify 5 uses, so that
- * a bundled app has it too), with the same router options, holding every route the plugin saw with
- * its own policy. Per preflight it costs one lookup.
+ * Fastify's public `findRoute` cannot say which route matched (test/drift.test.ts pins that), so
+ * Fastify routes preflights itself, as @cors/nestjs does on Fastify: a constraint strategy (public
+ * `addConstraintStrategy`) derives from a preflight the method it asks about, and for each route
+ * the plugin sees, an `OPTIONS` route at its URL is constrained to each of its methods and carries
+ * its `config.cors`. Fastify's router then picks among them with its own ranking, params,
+ * backtracking, prefixes and options, and `request.routeOptions.config` names the policy.
  */
-import FindMyWay, { type HTTPMethod } from 'find-my-way';
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import {
   CorsError,
   corsPolicySource,
+  corsPreflightMethod,
+  corsRequestFromHeaderRecord,
   createCorsPolicy,
   headerString,
   isCorsConfigError,
-  corsRequestKind,
-  normalizeMethod,
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySource,
@@ -35,15 +32,12 @@ export type RouteEntry = CorsPolicySource<FastifyRequest> | false | undefined;
 /** What `onRoute` is given: the route's options, with the URL Fastify made of the prefix. */
 export type DeclaredRoute = RouteOptions & { routePath: string; path: string; prefix: string };
 
-/**
- * The constraints a preflight can be matched on: Fastify's built-in ones, derived from request
- * headers. Custom constraint strategies are not known here and are left out.
- */
-const KNOWN_CONSTRAINTS = ['host', 'version'] as const;
+/** The options of the plugin's OPTIONS routes: hidden from documentation, its log level, handler. */
+export type OptionsRoute = Pick<RouteOptions, 'schema' | 'logLevel' | 'handler'>;
 
 export interface RouteTable {
-  /** Compiles a route's `config.cors` and records the route; call from `onRoute`. */
-  add(route: DeclaredRoute): void;
+  /** Compiles a route's `config.cors` and adds its preflight routes to `scope`, where it was declared. */
+  add(route: DeclaredRoute, scope: FastifyInstance): void;
   /**
    * The policy of the route that decides a request: its own route, or for a preflight the route it
    * asks about (`Access-Control-Request-Method` at the preflight's URL).
@@ -52,24 +46,23 @@ export interface RouteTable {
   entryFor(request: FastifyRequest, corsRequest: CorsRequest): RouteEntry;
 }
 
-function noop(): void {}
+/** The constraint that routes a preflight as the request it asks about. */
+const PREFLIGHT_CONSTRAINT = 'corsFastifyPreflightMethod';
+/** Marks the config of a preflight route: its `cors` is the one of the route it stands for. */
+const kPreflightRoute = Symbol.for('@cors/fastify.preflightRoute');
 
-export function createRouteTable(fastify: FastifyInstance): RouteTable {
-  // The router options Fastify was given: Fastify 5 keeps them in `routerOptions`, or, given at
-  // the top (deprecated), among its other options, which find-my-way ignores.
-  const config = fastify.initialConfig;
-  const router = FindMyWay((config.routerOptions ?? config) as Parameters<typeof FindMyWay>[0]);
-  /** Equal option objects (one `config` shared by several routes) are compiled once. */
+export function createRouteTable(fastify: FastifyInstance, optionsRoute: OptionsRoute): RouteTable {
+  /** Each route's `config.cors` options, compiled once (one `config` may serve several routes). */
   const compiled = new WeakMap<object, CorsPolicy>();
 
-  function compile(cors: unknown, method: string | string[], url: string): RouteEntry {
-    if (cors === undefined || cors === false) return cors;
-    const source = corsPolicySource<FastifyRequest>(cors) ?? compiled.get(cors as object);
-    if (source !== undefined) return source;
+  /** Compiles options when a route is declared: a mistake fails start-up, naming the route. */
+  function compile(cors: unknown, method: string | string[], url: string): void {
+    if (cors === undefined || cors === false || corsPolicySource(cors) !== undefined) return;
     try {
-      const policy = createCorsPolicy(cors as CorsOptions);
-      compiled.set(cors as object, policy);
-      return policy;
+      compiled.set(
+        cors as object,
+        compiled.get(cors as object) ?? createCorsPolicy(cors as CorsOptions),
+      );
     } catch (error) {
       if (isCorsConfigError(error))
         error.message = `Route ${[method].flat().join(',')} ${url}: config.cors: ${error.message}`;
@@ -77,52 +70,76 @@ export function createRouteTable(fastify: FastifyInstance): RouteTable {
     }
   }
 
+  // One router for the whole app: a second plugin scope finds the strategy there.
+  if (!fastify.hasConstraintStrategy(PREFLIGHT_CONSTRAINT)) {
+    fastify.addConstraintStrategy({
+      name: PREFLIGHT_CONSTRAINT,
+      storage() {
+        const byMethod = new Map<unknown, never>();
+        return {
+          get: (method: unknown) => byMethod.get(method) ?? null,
+          set: (method: unknown, store: never) => void byMethod.set(method, store),
+        };
+      },
+      // The method whose route decides a request: a preflight's requested one, else its own. Only
+      // preflights reach the OPTIONS routes below with a method other than OPTIONS.
+      deriveConstraint: (req: IncomingMessage) =>
+        corsPreflightMethod(corsRequestFromHeaderRecord(req.method ?? '', req.headers)) ??
+        req.method,
+      mustMatchWhenDerived: false,
+    });
+  }
+
   return {
-    add(route) {
-      // Boxed: find-my-way stores a missing store as null.
-      const store = { entry: compile(route.config?.cors, route.method, route.url) };
-      const constraints: Record<string, unknown> = {};
-      for (const name of KNOWN_CONSTRAINTS)
-        if (route.constraints?.[name] !== undefined) constraints[name] = route.constraints[name];
-      // Fastify also declares `prefix + '/'` for a `'/'` route, without running onRoute for it.
-      const withSlash =
-        route.routePath === '' &&
-        route.prefix !== '' &&
-        (route.prefixTrailingSlash ?? 'both') === 'both';
-      for (const path of withSlash ? [route.url, `${route.url}/`] : [route.url]) {
+    add(route, scope) {
+      const cors = route.config?.cors;
+      compile(cors, route.method, route.url);
+      const methods = [route.method].flat();
+      // A route that serves OPTIONS (ours, the app's, `all`) is reached by its preflights itself.
+      if (methods.includes('OPTIONS')) return;
+      const config = { cors, [kPreflightRoute]: true };
+      for (const method of methods) {
         try {
-          router.on(route.method as HTTPMethod, path, { constraints }, noop, store);
-        } catch {
-          // Fastify accepted this route, so it differs from an earlier one only by a custom
-          // constraint this router does not know (or is the slash twin): the first route wins.
+          // Where the route was declared, as it was declared: Fastify applies the prefix (and the
+          // slash twin of a `'/'` route) and the route's constraints, with this one added.
+          scope.route({
+            ...optionsRoute,
+            method: 'OPTIONS',
+            url: route.routePath || '/',
+            prefixTrailingSlash: route.prefixTrailingSlash,
+            constraints: { ...route.constraints, [PREFLIGHT_CONSTRAINT]: method },
+            config,
+          });
+        } catch (error) {
+          // Fastify accepted the route, so this is the slash twin of an explicit `''` route that a
+          // `'/'` one also has: the first wins.
+          if ((error as { code?: unknown }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
         }
       }
     },
 
     entryFor(request, corsRequest) {
-      if (corsRequestKind(corsRequest) !== 'preflight') {
-        const { config, method, url } = request.routeOptions;
-        return compile((config as { cors?: unknown }).cors, method, url ?? request.url);
-      }
-      // A preflight is decided by the route it asks about, not by the OPTIONS route it reached.
-      const method = normalizeMethod(corsRequest.requestMethod as string);
+      const { config, method } = request.routeOptions;
+      const standsFor = (config as { [kPreflightRoute]?: boolean })[kPreflightRoute];
+      const asked = corsPreflightMethod(corsRequest);
+      // A request reaches its own route; a preflight reaches the route it asks about when that
+      // serves OPTIONS, and otherwise the preflight route that stands for it.
+      if (asked === undefined || standsFor === true || [method].flat().includes(asked))
+        return (compiled.get(config.cors as object) ?? config.cors) as RouteEntry;
+      // A method Fastify cannot route (`patch` stays `patch`) has no route: the scope decides.
+      if (asked !== asked.toUpperCase()) return undefined;
       // The constraints Fastify derives from a request's headers (none when absent).
       const constraints = {
         host: request.headers.host,
         version: headerString(request.headers['accept-version']),
       };
-      // The same router as Fastify's, with its options, so it parses the URL as Fastify just did.
-      const found = router.find(method as HTTPMethod, request.url, constraints);
-      if (found !== null) return (found.store as { entry: RouteEntry }).entry;
-      // A method Fastify cannot route (`patch` stays `patch`) has no route: the scope decides.
-      if (method !== method.toUpperCase()) return undefined;
-      const unseen = fastify.findRoute({ method: method as never, url: request.url, constraints });
+      const unseen = fastify.findRoute({ method: asked as never, url: request.url, constraints });
       if (unseen === null) return undefined;
       // A route the plugin never saw may have a config.cors of its own: refuse rather than grant
       // its preflight with the scope's policy.
       throw new CorsError(
         'ERR_CORS_ROUTE_NOT_COMPILED',
-        `@cors/fastify: route ${method} ${request.url} was declared where the plugin ` +
+        `@cors/fastify: route ${asked} ${request.url} was declared where the plugin ` +
           'could not see it (in a plugin loaded before it), so its config.cors is unknown. ' +
           'Register corsPlugin before the plugins that declare routes.',
       );

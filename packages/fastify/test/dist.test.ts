@@ -1,7 +1,6 @@
 /**
  * The built package, ESM and CommonJS, as users load it (h3's lesson: a bundler once dropped code
- * that the source needed). Both builds locate find-my-way through Fastify, which the CommonJS
- * build does through a shimmed `import.meta.url`: a route policy exercises that path.
+ * that the source needed). A route policy exercises the preflight routes the plugin adds.
  */
 import { createRequire } from 'node:module';
 import Fastify from 'fastify';
