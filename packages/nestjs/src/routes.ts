@@ -26,20 +26,11 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
-import { corsPreflightMethod, corsRequestFromHeaderRecord } from '@cors/core';
+import { corsRouteConstraint, corsRouteMethod, routeOfMethod } from '@cors/core';
 import { CORS_METADATA, type RouteCorsMetadata } from './decorator.js';
 
 /** The `@Cors()` of the handler a request reaches; `undefined` when none or no `@Cors()`. */
 export type RouteCors = RouteCorsMetadata | undefined;
-
-/**
- * The method whose route decides a request: for a preflight, the one it asks about (the core's
- * `corsPreflightMethod`); for any other request, its own.
- */
-export function routeMethod(req: IncomingMessage): string {
-  const request = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
-  return corsPreflightMethod(request) ?? request.method;
-}
 
 function corsOf(handler: unknown): RouteCors {
   return Reflect.getMetadata(CORS_METADATA, handler as object) as RouteCors;
@@ -63,22 +54,13 @@ export interface ExpressApp {
 
 /** The `@Cors()` of the handler Express dispatches the request (or the one it asks about) to. */
 export function expressRoute(app: ExpressApp, req: IncomingMessage): RouteCors {
-  const method = routeMethod(req);
+  const method = corsRouteMethod(req);
   // Express matches the path without the query.
   const path = (req.url ?? '/').split('?', 1)[0] as string;
   for (const layer of app.router.stack) {
     if (layer.route?._handlesMethod(method) === true && layer.match(path) !== false)
       return corsOf(layer.route.stack[0]?.handle);
   }
-}
-
-/** The entry of `method` among a URL's methods, as both routers serve HEAD and `@All()`. */
-function served<T>(byMethod: ReadonlyMap<string, T> | undefined, method: string): T | undefined {
-  return (
-    byMethod?.get(method) ??
-    (method === 'HEAD' ? byMethod?.get('GET') : undefined) ??
-    byMethod?.get('ALL')
-  );
 }
 
 type RouteRegistrar = (url: string, handler: unknown) => unknown;
@@ -123,22 +105,11 @@ export function fastifyRoutes(
       return register.call(adapter, url, handler);
     };
   }
-  fastify.addConstraintStrategy({
-    name: PREFLIGHT_CONSTRAINT,
-    storage() {
-      const byMethod = new Map<string, unknown>();
-      return {
-        get: (method: string) => served(byMethod, method) ?? null,
-        set: (method: string, store: unknown) => byMethod.set(method, store),
-      };
-    },
-    // Only preflights reach the OPTIONS routes below with a method other than OPTIONS.
-    deriveConstraint: routeMethod,
-    mustMatchWhenDerived: false,
-  });
+  // Only preflights reach the OPTIONS routes below with a method other than OPTIONS.
+  fastify.addConstraintStrategy(corsRouteConstraint(PREFLIGHT_CONSTRAINT));
   return {
     routeCors: (request) =>
-      served(routes.get(request.routeOptions.url ?? ''), routeMethod(request.raw)),
+      routeOfMethod(routes.get(request.routeOptions.url ?? ''), corsRouteMethod(request.raw)),
     routePreflights: () => {
       for (const [url, byMethod] of routes) {
         // A URL with its own OPTIONS route keeps it, for preflights that go on (preflightContinue).
