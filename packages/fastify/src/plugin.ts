@@ -4,7 +4,6 @@
  * OPTIONS catch-all so that preflights reach every path, and an `onRoute` hook that compiles each
  * route's `config.cors` once, at start-up. And the standalone CSRF plugin, for apps with no CORS.
  */
-import { subscribe } from 'node:diagnostics_channel';
 import type {
   FastifyInstance,
   FastifyPluginAsync,
@@ -17,7 +16,7 @@ import fp from 'fastify-plugin';
 import {
   CorsError,
   checkCrossOriginFromNodeRequest,
-  corsDisabledDecision,
+  decideCors,
   corsRequestFromHeaderRecord,
   readProtectionOptions,
   thenOrNow,
@@ -36,7 +35,7 @@ import {
   type CrossOriginProtection,
   type CrossOriginProtectionOptions,
 } from '@cors/core';
-import { createRouteTable, type DeclaredRoute } from './routes.js';
+import { createRouteTable, kRegistered, routeOnce, type DeclaredRoute } from './routes.js';
 
 /**
  * The request hooks the plugin can decide in, earliest first. See the README's "Which hook".
@@ -168,60 +167,32 @@ const PLUGIN_OPTIONS = {
   // Fastify's own option of `register`, which would scope a plugin: not this one.
   prefix: {
     refused:
-      '`prefix` has no effect on this plugin, which applies to the scope it is registered in. ' +
-      'Register it inside a scope instead: fastify.register(async (api) => { await api.register(corsPlugin, options); ... }, { prefix: "/api" }).',
+      '`prefix` has no effect on this plugin, which applies to the scope it is registered in. Register it inside a scope instead: fastify.register(async (api) => { await api.register(corsPlugin, options); ... }, { prefix: "/api" }).',
   },
 } as const satisfies Record<
   Exclude<keyof FastifyCorsPluginOptions, 'onDecision' | 'onCrossOriginDecision'> | 'prefix',
   AdapterOptionSpec
 >;
 
-/** Marks a scope that has the plugin; a symbol from the registry, so two copies see each other. */
-const kRegistered = Symbol.for('@cors/fastify.registered');
-
 type Next = (error?: Error) => void;
 type Fail = (error: unknown) => void;
-
-/**
- * Routes declared in a scope before the plugin loads there: with `app.register(corsPlugin, opts)`
- * not awaited, then `app.get(...)`, Fastify declares the route at once and loads the plugin later,
- * so the plugin's `onRoute` hook never sees it. Fastify announces every new instance on the
- * `fastify.initialization` diagnostics channel (for tools that must see every route), so an
- * `onRoute` hook added there keeps the routes of each scope until the plugin loads in it.
- */
-const earlyRoutes = new WeakMap<FastifyInstance, DeclaredRoute[]>();
-subscribe('fastify.initialization', (message) => {
-  const { fastify } = message as { fastify: FastifyInstance };
-  fastify.addHook('onRoute', function keepEarlyRoute(route) {
-    if (this.hasDecorator(kRegistered)) return;
-    const kept = earlyRoutes.get(this) ?? [];
-    // A copy: Fastify goes on changing the URL of a prefix's `'/'` route after onRoute.
-    kept.push({ ...(route as DeclaredRoute) });
-    earlyRoutes.set(this, kept);
-  });
-});
 
 function hasFastifyCors(fastify: FastifyInstance): boolean {
   return fastify.hasPlugin('@fastify/cors') || fastify.hasRequestDecorator('corsPreflightEnabled');
 }
 
-function alreadyRegistered(message: string): CorsError {
-  return new CorsError('ERR_CORS_ALREADY_REGISTERED', message);
-}
-
 const FASTIFY_CORS_CONFLICT =
-  '@cors/fastify and @fastify/cors cannot both handle CORS in the same scope: both answer ' +
-  'preflights and both register an OPTIONS catch-all. Remove one of them.';
+  '@cors/fastify and @fastify/cors cannot both handle CORS in the same scope: both answer preflights and both register an OPTIONS catch-all. Remove one of them.';
 
 function checkScope(fastify: FastifyInstance): void {
   if (fastify.hasDecorator(kRegistered)) {
-    throw alreadyRegistered(
-      '@cors/fastify is already registered in this scope or a parent scope: its hook would answer ' +
-        'preflights first. Register it once per scope, and give routes their own policy with ' +
-        '`config: { cors: ... }`.',
+    throw new CorsError(
+      'ERR_CORS_ALREADY_REGISTERED',
+      '@cors/fastify is already registered in this scope or a parent scope: its hook would answer preflights first. Register it once per scope, and give routes their own policy with `config: { cors: ... }`.',
     );
   }
-  if (hasFastifyCors(fastify)) throw alreadyRegistered(FASTIFY_CORS_CONFLICT);
+  if (hasFastifyCors(fastify))
+    throw new CorsError('ERR_CORS_ALREADY_REGISTERED', FASTIFY_CORS_CONFLICT);
 }
 
 /**
@@ -257,6 +228,7 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
   // The options of the plugin's OPTIONS routes. One reached by a request the hook did not answer
   // (not a preflight, or `preflightContinue`) hands it to the 404 handler as if it did not exist.
   const optionsRoute = {
+    method: 'OPTIONS',
     // `hide` is read by @fastify/swagger; it is not a validation schema.
     schema: { hide: hideOptionsRoute } as FastifySchema,
     logLevel,
@@ -274,25 +246,21 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
       // @fastify/cors registers its catch-all from a callback plugin, where a throw (this one, or
       // Fastify's duplicated-route error) escapes as an uncaught exception. So its route is moved
       // out of the way and start-up fails in onReady with an error that says what is wrong.
-      conflict ??= alreadyRegistered(FASTIFY_CORS_CONFLICT);
+      conflict ??= new CorsError('ERR_CORS_ALREADY_REGISTERED', FASTIFY_CORS_CONFLICT);
       route.url = `/__cors-fastify-conflict${route.url}`;
       return;
     }
     routes.add(route as DeclaredRoute, this);
   });
-  for (const route of earlyRoutes.get(fastify) ?? []) routes.add(route, fastify);
-  earlyRoutes.delete(fastify);
-  fastify.addHook('onReady', (ready) => ready(conflict));
+  fastify.addHook('onReady', (ready) => ready(conflict ?? routes.unseenRoutes()));
 
   /** Decides a request with its route's policy (`null`: `cors: false`); `true` when it ended. */
   function run(request: FastifyRequest, reply: FastifyReply): boolean | Promise<boolean> {
     const corsRequest = corsRequestFromHeaderRecord(request.method, request.raw.headers);
     const entry = routes.entryFor(request, corsRequest);
     const policy = entry === false ? null : policyForRequest(entry ?? source, request);
-    const decided =
-      policy === null ? corsDisabledDecision(corsRequest) : policy.decide(corsRequest);
     // A promise only with an async `origin` or `credentials` function.
-    return thenOrNow(decided, (decision) => {
+    return thenOrNow(decideCors(policy, corsRequest), (decision) => {
       if (settings.onDecision !== undefined) settings.onDecision(decision, request);
       // A route that sets Vary itself (`reply.header('Vary', ...)`) would replace the CORS tokens:
       // they are kept, and merged back when the head is written, 404s and errors included.
@@ -311,37 +279,28 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
     settleCors(() => run(request, reply), { proceed: () => next(), fail: next as Fail });
   }
 
+  // preParsing hooks take the payload stream as a third argument, before `next`.
   if (hook === 'preParsing')
-    fastify.addHook(hook, (request, reply, _payload, next) => handleCors(request, reply, next));
+    fastify.addHook(hook, (req, reply, _, next) => handleCors(req, reply, next));
   else fastify.addHook(hook, handleCors);
 
   // Preflights reach every path: routes that declare only GET or POST, and unknown paths. At the
   // root that is `*`; under a prefix, the prefix itself and everything below it (`/api*` would also
   // match `/apix`).
-  for (const path of fastify.prefix === '' ? ['*'] : ['/*', '/']) {
-    try {
-      fastify.options(path, { ...optionsRoute, prefixTrailingSlash: 'no-slash' });
-    } catch (error) {
-      // An OPTIONS route the app declared earlier for the same pattern wins; the hook still
-      // answers the preflights that reach it.
-      if ((error as { code?: unknown }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
-    }
-  }
+  for (const url of fastify.prefix === '' ? ['*'] : ['/*', '/'])
+    routeOnce(fastify, { ...optionsRoute, url, prefixTrailingSlash: 'no-slash' });
   if (fastify.prefix !== '' && notFound) setScopeNotFound(fastify);
 };
 
 /**
  * A prefixed scope's unknown paths are answered by the parent's 404 handler, whose hooks are the
- * parent's: without this, they would carry no CORS headers. The answer is Fastify's own default
- * 404. A handler the app set in this scope before stays (Fastify refuses a second one).
+ * parent's: without this, they would carry no CORS headers. Fastify's documented way to run its
+ * default 404 handler with a scope's hooks is `setNotFoundHandler()` without arguments in that
+ * scope. A handler the app set in this scope before stays (Fastify refuses a second one).
  */
 function setScopeNotFound(fastify: FastifyInstance): void {
   try {
-    fastify.setNotFoundHandler((request, reply) => {
-      const message = `Route ${request.raw.method}:${request.raw.url} not found`;
-      request.log.info(message);
-      void reply.code(404).send({ message, error: 'Not Found', statusCode: 404 });
-    });
+    (fastify.setNotFoundHandler as unknown as (this: FastifyInstance) => void).call(fastify);
   } catch {
     // This scope has its own not-found handler already, and it runs this scope's hooks.
   }

@@ -4,21 +4,20 @@
  * routes it to an OPTIONS route, not to the `PUT /items/:id` route whose `config.cors` must decide.
  *
  * Fastify's public `findRoute` cannot say which route matched (test/drift.test.ts pins that), so
- * Fastify routes preflights itself, as @cors/nestjs does on Fastify: a constraint strategy (public
- * `addConstraintStrategy`) derives from a preflight the method it asks about, and for each route
- * the plugin sees, an `OPTIONS` route at its URL is constrained to each of its methods and carries
- * its `config.cors`. Fastify's router then picks among them with its own ranking, params,
+ * Fastify routes preflights itself, as @cors/nestjs does on Fastify: the core's constraint strategy
+ * (public `addConstraintStrategy`) derives from a preflight the method it asks about, and for each
+ * route the plugin sees, an `OPTIONS` route at its URL is constrained to each of its methods and
+ * carries its `config.cors`. Fastify's router then picks among them with its own ranking, params,
  * backtracking, prefixes and options, and `request.routeOptions.config` names the policy.
  */
-import type { IncomingMessage } from 'node:http';
+import { subscribe } from 'node:diagnostics_channel';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import {
   CorsError,
   corsPolicySource,
   corsPreflightMethod,
-  corsRequestFromHeaderRecord,
+  corsRouteConstraint,
   createCorsPolicy,
-  headerString,
   isCorsConfigError,
   type CorsOptions,
   type CorsPolicy,
@@ -33,7 +32,7 @@ export type RouteEntry = CorsPolicySource<FastifyRequest> | false | undefined;
 export type DeclaredRoute = RouteOptions & { routePath: string; path: string; prefix: string };
 
 /** The options of the plugin's OPTIONS routes: hidden from documentation, its log level, handler. */
-export type OptionsRoute = Pick<RouteOptions, 'schema' | 'logLevel' | 'handler'>;
+export type OptionsRoute = Pick<RouteOptions, 'method' | 'schema' | 'logLevel' | 'handler'>;
 
 export interface RouteTable {
   /** Compiles a route's `config.cors` and adds its preflight routes to `scope`, where it was declared. */
@@ -41,107 +40,132 @@ export interface RouteTable {
   /**
    * The policy of the route that decides a request: its own route, or for a preflight the route it
    * asks about (`Access-Control-Request-Method` at the preflight's URL).
-   * @throws {CorsError} `ERR_CORS_ROUTE_NOT_COMPILED` for a route Fastify has and the plugin never saw.
    */
   entryFor(request: FastifyRequest, corsRequest: CorsRequest): RouteEntry;
+  /**
+   * `ERR_CORS_ROUTE_NOT_COMPILED` when routes under the plugin's prefix were declared where it
+   * cannot see them (in a plugin that loaded before it): their preflights would reach its OPTIONS
+   * routes and be granted by its policy, whatever their own `config.cors`, so start-up fails.
+   */
+  unseenRoutes(): CorsError | undefined;
 }
 
+/** Marks a scope that has the plugin; a symbol from the registry, so two copies see each other. */
+export const kRegistered = Symbol.for('@cors/fastify.registered');
 /** The constraint that routes a preflight as the request it asks about. */
-const PREFLIGHT_CONSTRAINT = 'corsFastifyPreflightMethod';
-/** Marks the config of a preflight route: its `cors` is the one of the route it stands for. */
-const kPreflightRoute = Symbol.for('@cors/fastify.preflightRoute');
+const PREFLIGHT_CONSTRAINT = 'corsFastifyRouteMethod';
+
+/**
+ * Routes declared where no plugin sees them, by server, then by scope. With
+ * `app.register(corsPlugin, opts)` not awaited, then `app.get(...)`, Fastify declares the route at
+ * once and loads the plugin later, so its `onRoute` hook never sees it; the plugin takes them when
+ * it loads in their scope. Fastify announces every new instance on the `fastify.initialization`
+ * diagnostics channel (for tools that must see every route), so an `onRoute` hook added there sees
+ * them all. A server is here from the moment it is announced.
+ */
+const unseen = new WeakMap<object, Map<FastifyInstance, DeclaredRoute[]>>();
+subscribe('fastify.initialization', (message) => {
+  const { fastify } = message as { fastify: FastifyInstance };
+  const byScope = new Map<FastifyInstance, DeclaredRoute[]>();
+  unseen.set(fastify.server, byScope);
+  fastify.addHook('onRoute', function keepUnseenRoute(route) {
+    if (this.hasDecorator(kRegistered)) return;
+    if (!byScope.has(this)) byScope.set(this, []);
+    // A copy: Fastify goes on changing the URL of a prefix's `'/'` route after onRoute.
+    byScope.get(this)?.push({ ...(route as DeclaredRoute) });
+  });
+});
+
+/** Fastify's `printRoutes()` of a router without routes. */
+const NO_ROUTES = '(empty tree)';
+
+/**
+ * Adds a route unless one with the same method, URL and constraints exists: the app's own OPTIONS
+ * route for the same pattern wins (the hook still answers the preflights that reach it), as does
+ * the first of an explicit `''` route and the slash twin of a `'/'` one.
+ */
+export function routeOnce(scope: FastifyInstance, options: RouteOptions): void {
+  try {
+    scope.route(options);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
+  }
+}
+
+const methodsOf = (route: Pick<RouteOptions, 'method'>): string[] => [route.method].flat();
 
 export function createRouteTable(fastify: FastifyInstance, optionsRoute: OptionsRoute): RouteTable {
   /** Each route's `config.cors` options, compiled once (one `config` may serve several routes). */
   const compiled = new WeakMap<object, CorsPolicy>();
 
   /** Compiles options when a route is declared: a mistake fails start-up, naming the route. */
-  function compile(cors: unknown, method: string | string[], url: string): void {
+  function compile(cors: unknown, route: DeclaredRoute): void {
     if (cors === undefined || cors === false || corsPolicySource(cors) !== undefined) return;
     try {
-      compiled.set(
-        cors as object,
-        compiled.get(cors as object) ?? createCorsPolicy(cors as CorsOptions),
-      );
+      const policy = compiled.get(cors as object) ?? createCorsPolicy(cors as CorsOptions);
+      compiled.set(cors as object, policy);
     } catch (error) {
       if (isCorsConfigError(error))
-        error.message = `Route ${[method].flat().join(',')} ${url}: config.cors: ${error.message}`;
+        error.message = `Route ${methodsOf(route).join(',')} ${route.url}: config.cors: ${error.message}`;
       throw error;
     }
   }
 
-  // One router for the whole app: a second plugin scope finds the strategy there.
-  if (!fastify.hasConstraintStrategy(PREFLIGHT_CONSTRAINT)) {
-    fastify.addConstraintStrategy({
-      name: PREFLIGHT_CONSTRAINT,
-      storage() {
-        const byMethod = new Map<unknown, never>();
-        return {
-          get: (method: unknown) => byMethod.get(method) ?? null,
-          set: (method: unknown, store: never) => void byMethod.set(method, store),
-        };
-      },
-      // The method whose route decides a request: a preflight's requested one, else its own. Only
-      // preflights reach the OPTIONS routes below with a method other than OPTIONS.
-      deriveConstraint: (req: IncomingMessage) =>
-        corsPreflightMethod(corsRequestFromHeaderRecord(req.method ?? '', req.headers)) ??
-        req.method,
-      mustMatchWhenDerived: false,
-    });
+  function add(route: DeclaredRoute, scope: FastifyInstance): void {
+    const cors = route.config?.cors;
+    compile(cors, route);
+    // A route that serves OPTIONS (ours, the app's, `all`) is reached by its preflights itself.
+    if (methodsOf(route).includes('OPTIONS')) return;
+    // Where the route was declared, as it was declared: Fastify applies the prefix (and the slash
+    // twin of a `'/'` route) and the route's constraints, with this one added.
+    for (const method of methodsOf(route))
+      routeOnce(scope, {
+        ...optionsRoute,
+        url: route.routePath || '/',
+        prefixTrailingSlash: route.prefixTrailingSlash,
+        constraints: { ...route.constraints, [PREFLIGHT_CONSTRAINT]: method },
+        config: { cors },
+      });
   }
 
+  // One router for the whole app: a second plugin scope finds the strategy there.
+  if (!fastify.hasConstraintStrategy(PREFLIGHT_CONSTRAINT))
+    fastify.addConstraintStrategy(corsRouteConstraint(PREFLIGHT_CONSTRAINT) as never);
+  // The routes declared in this scope before the plugin loaded here are the plugin's.
+  // The routes declared in this scope before the plugin loaded here are the plugin's.
+  const byScope = unseen.get(fastify.server);
+  if (byScope === undefined && fastify.printRoutes() !== NO_ROUTES)
+    throw new CorsError(
+      'ERR_CORS_ROUTE_NOT_COMPILED',
+      '@cors/fastify was loaded after this Fastify instance was created, and routes were declared before the plugin loaded: it cannot see them, so their preflights could be answered by the wrong policy. Import @cors/fastify before creating the instance (a top-level import or require).',
+    );
+  for (const route of byScope?.get(fastify) ?? []) add(route, fastify);
+  byScope?.delete(fastify);
+
   return {
-    add(route, scope) {
-      const cors = route.config?.cors;
-      compile(cors, route.method, route.url);
-      const methods = [route.method].flat();
-      // A route that serves OPTIONS (ours, the app's, `all`) is reached by its preflights itself.
-      if (methods.includes('OPTIONS')) return;
-      const config = { cors, [kPreflightRoute]: true };
-      for (const method of methods) {
-        try {
-          // Where the route was declared, as it was declared: Fastify applies the prefix (and the
-          // slash twin of a `'/'` route) and the route's constraints, with this one added.
-          scope.route({
-            ...optionsRoute,
-            method: 'OPTIONS',
-            url: route.routePath || '/',
-            prefixTrailingSlash: route.prefixTrailingSlash,
-            constraints: { ...route.constraints, [PREFLIGHT_CONSTRAINT]: method },
-            config,
-          });
-        } catch (error) {
-          // Fastify accepted the route, so this is the slash twin of an explicit `''` route that a
-          // `'/'` one also has: the first wins.
-          if ((error as { code?: unknown }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
-        }
-      }
-    },
+    add,
 
     entryFor(request, corsRequest) {
       const { config, method } = request.routeOptions;
-      const standsFor = (config as { [kPreflightRoute]?: boolean })[kPreflightRoute];
       const asked = corsPreflightMethod(corsRequest);
-      // A request reaches its own route; a preflight reaches the route it asks about when that
-      // serves OPTIONS, and otherwise the preflight route that stands for it.
-      if (asked === undefined || standsFor === true || [method].flat().includes(asked))
-        return (compiled.get(config.cors as object) ?? config.cors) as RouteEntry;
-      // A method Fastify cannot route (`patch` stays `patch`) has no route: the scope decides.
-      if (asked !== asked.toUpperCase()) return undefined;
-      // The constraints Fastify derives from a request's headers (none when absent).
-      const constraints = {
-        host: request.headers.host,
-        version: headerString(request.headers['accept-version']),
-      };
-      const unseen = fastify.findRoute({ method: asked as never, url: request.url, constraints });
-      if (unseen === null) return undefined;
-      // A route the plugin never saw may have a config.cors of its own: refuse rather than grant
-      // its preflight with the scope's policy.
-      throw new CorsError(
+      // A request reaches its own route. A preflight reaches the route it asks about, or an
+      // OPTIONS route with a `config.cors` (a preflight route, which stands for the route it was
+      // made for, or the app's own): that policy decides. One that reaches the catch-all asks
+      // about no route the plugin knows: the scope decides.
+      const own = asked === undefined || 'cors' in config || [method].flat().includes(asked);
+      return (own ? (compiled.get(config.cors as object) ?? config.cors) : undefined) as RouteEntry;
+    },
+
+    unseenRoutes() {
+      const { prefix } = fastify;
+      const names = [...(unseen.get(fastify.server)?.values() ?? [])]
+        .flat()
+        .filter(({ url }) => prefix === '' || url === prefix || url.startsWith(`${prefix}/`))
+        .map((route) => `${methodsOf(route).join(',')} ${route.url}`);
+      if (names.length === 0) return undefined;
+      return new CorsError(
         'ERR_CORS_ROUTE_NOT_COMPILED',
-        `@cors/fastify: route ${asked} ${request.url} was declared where the plugin ` +
-          'could not see it (in a plugin loaded before it), so its config.cors is unknown. ' +
-          'Register corsPlugin before the plugins that declare routes.',
+        `@cors/fastify: ${names.join('; ')}: declared in a plugin loaded before corsPlugin, so they get none of its hooks and its policy would answer their preflights. Register corsPlugin before the plugins that declare routes.`,
       );
     },
   };

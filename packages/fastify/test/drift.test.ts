@@ -12,7 +12,12 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ERR_CORS_SELECTOR_RESULT, createCorsPolicy, type CorsDecision } from '@cors/core';
+import {
+  CorsError,
+  ERR_CORS_SELECTOR_RESULT,
+  createCorsPolicy,
+  type CorsDecision,
+} from '@cors/core';
 import corsPlugin from '../src/index.js';
 import { listen, send, type HttpResponse } from './helpers.js';
 
@@ -188,23 +193,55 @@ describe('register without await', () => {
     await expect(app.ready()).rejects.toThrow(/Route GET \/admin: config\.cors:/);
   });
 
-  it("never grants the preflight of a route declared in a plugin loaded before it with the scope's policy", async () => {
+  it('fails start-up for a route declared in a plugin loaded before it, naming the route and the fix', async () => {
     const app = Fastify();
+    apps.push(app);
     // This plugin loads first: its route gets none of the CORS plugin's hooks, and its
-    // config.cors is unknown to it.
+    // config.cors is unknown to it, so the scope's policy would answer its preflights.
     app.register(async (scope) => {
       scope.put('/admin', { config: { cors: { origin: [ADMIN] } } }, async () => 'admin');
     });
     app.register(corsPlugin, { origin: [APP] });
+    const failed = await app.ready().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failed).toBeInstanceOf(CorsError);
+    expect((failed as CorsError).code).toBe('ERR_CORS_ROUTE_NOT_COMPILED');
+    expect((failed as CorsError).message).toContain('PUT /admin');
+    expect((failed as CorsError).message).toContain('Register corsPlugin before');
+  });
+
+  it('fails start-up for a route without config.cors declared before it too: it would get no CORS headers', async () => {
+    const app = Fastify();
+    apps.push(app);
+    app.register(async (scope) => {
+      scope.get('/early', async () => 'early');
+    });
+    app.register(corsPlugin, { origin: [APP] });
+    await expect(app.ready()).rejects.toThrow(/GET \/early.*Register corsPlugin before/);
+  });
+
+  it('leaves alone routes outside its prefix, declared in a sibling scope before it', async () => {
+    const app = Fastify();
+    apps.push(app);
+    app.register(async (scope) => {
+      scope.put('/public/items', async () => 'public');
+    });
+    app.register(
+      async (api) => {
+        await api.register(corsPlugin, { origin: [APP] });
+        api.put('/items', { config: { cors: { origin: [ADMIN] } } }, async () => 'items');
+      },
+      { prefix: '/api' },
+    );
     const base = await start(app);
-    const preflight = await send(base, 'OPTIONS', '/admin', {
-      origin: APP,
+    const preflight = await send(base, 'OPTIONS', '/api/items', {
+      origin: ADMIN,
       'access-control-request-method': 'PUT',
     });
-    expect(preflight.status).toBe(500);
-    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
-    expect(JSON.parse(preflight.body).code).toBe('ERR_CORS_ROUTE_NOT_COMPILED');
-    expect(JSON.parse(preflight.body).message).toContain('Register corsPlugin before');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(ADMIN);
   });
 
   it('works for routes declared after the plugin loaded, awaited or in a later plugin', async () => {
@@ -234,6 +271,41 @@ describe('register without await', () => {
     const found = app.findRoute({ method: 'GET', url: '/x' }) as unknown as Record<string, unknown>;
     expect(Object.keys(found).sort()).toEqual(['handler', 'params', 'searchParams']);
   });
+});
+
+describe('imported after the Fastify instance was created', () => {
+  // `app.register(require('@cors/fastify'), options)` loads the plugin after `Fastify()`, so it
+  // missed the instance's announcement and cannot see routes declared before it loads. Its own
+  // process: in this file the plugin is imported before every instance.
+  const script = `
+const { default: Fastify } = await import('fastify');
+const early = Fastify();
+const late = Fastify();
+const { corsPlugin } = await import('@cors/fastify');
+early.register(corsPlugin, { origin: ['${APP}'] });
+early.put('/admin', { config: { cors: { origin: ['${ADMIN}'] } } }, async () => 'admin');
+const failed = await early.ready().then(() => null, (error) => [error.code, error.message]);
+await late.register(corsPlugin, { origin: ['${APP}'] });
+late.put('/admin', { config: { cors: { origin: ['${ADMIN}'] } } }, async () => 'admin');
+const ask = (origin) => late.inject({ method: 'OPTIONS', url: '/admin', headers: { origin, 'access-control-request-method': 'PUT' } });
+console.log(JSON.stringify([failed, (await ask('${APP}')).statusCode, (await ask('${ADMIN}')).statusCode]));
+`;
+
+  it('fails start-up when routes were declared before it loaded, and works when none were', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)) },
+    );
+    const [failed, fromApp, fromAdmin] = JSON.parse(stdout.trim()) as [
+      [string, string],
+      number,
+      number,
+    ];
+    expect(failed[0]).toBe('ERR_CORS_ROUTE_NOT_COMPILED');
+    expect(failed[1]).toContain('Import @cors/fastify before creating the instance');
+    expect([fromApp, fromAdmin]).toEqual([403, 204]);
+  }, 30_000);
 });
 
 describe('a prefixed scope', () => {
