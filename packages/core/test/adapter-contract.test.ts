@@ -28,7 +28,7 @@ const APP = 'https://app.example.com';
 const policy = createCorsPolicy({ origin: [APP] });
 
 describe('decideCors', () => {
-  it("decides by the policy when there is one, and as a CORS-off route when there is none", () => {
+  it('decides by the policy when there is one, and as a CORS-off route when there is none', () => {
     const request = { method: 'GET', origin: APP };
     expect(decideCors(policy, request)).toBe(policy.decide(request));
     expect(decideCors(null, request)).toBe(corsDisabledDecision(request));
