@@ -40,10 +40,11 @@ function startupSentence(results) {
   if (!results.startup) return null;
   const { fastest, ratio: r } = startupComparison(results.startup);
   const size = results.startup.size.ours;
+  const budget = sizeVerdict(size) === '✓' ? 'within' : 'over';
   return (
-    `importing the core and compiling a policy takes ${r.value.toFixed(2)}× the time of the fastest ` +
-    `peer (${fastest}), and the core is ${(size.gzipped / 1000).toFixed(1)} kB minified and gzipped ` +
-    `(budget 40 kB ${sizeVerdict(size)})`
+    `importing the core and compiling a policy takes ${r.value.toFixed(2)}× the CPU time of the ` +
+    `fastest peer, ${fastest} (target 1.5×), and the core is ` +
+    `${(size.gzipped / 1000).toFixed(1)} kB minified and gzipped, ${budget} its 40 kB budget`
   );
 }
 
@@ -52,11 +53,11 @@ export function headlineBlock(results, chartPath = 'bench/charts/headline.svg') 
   const sentences = [peerSentence(results), startupSentence(results)].filter(Boolean);
   const { meta } = results;
   const run =
-    `${meta.mode} run of ${meta.date.slice(0, 10)} at ${meta.commit.split(' ')[0]}` +
-    (meta.mode === 'full' ? '' : ', indicative only');
+    `${meta.mode === 'full' ? 'Full' : 'Quick'} run of ${meta.date.slice(0, 10)} at ` +
+    `${meta.commit.split(' ')[0]}${meta.mode === 'full' ? '' : ', indicative only'}.`;
   const summary = sentences.length
-    ? `${sentences.join('; ')} (${run}).`
-    : `No in-process or start-up figures in this run (${run}).`;
+    ? `${sentences.join('; ')}. ${run}`
+    : `No in-process or start-up figures in this run. ${run}`;
   return [
     `![CPU that CORS adds to an allowed cross-origin request, ours against the peer on each framework](${chartPath})`,
     '',
