@@ -40,6 +40,7 @@ function startupSentence(results) {
   if (!results.startup) return null;
   const { fastest, ratio: r } = startupComparison(results.startup);
   const size = results.startup.size.ours;
+  if (fastest === null || size.error) return null;
   const budget = sizeVerdict(size) === '✓' ? 'within' : 'over';
   return (
     `importing the core and compiling a policy takes ${r.value.toFixed(2)}× the CPU time of the ` +

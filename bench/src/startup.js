@@ -20,32 +20,56 @@ async function child(id) {
   return JSON.parse(stdout);
 }
 
-/** `processes` rounds of `ids`; per id, per step ('import', 'configure', …), the CPU and wall ms. */
-async function rounds(ids, processes, log) {
-  for (const id of ids) await child(id); // OS cache
-  const samples = Object.fromEntries(ids.map((id) => [id, []]));
-  for (let round = 0; round < processes; round++) {
-    if (round % 10 === 0) log(`startup     round ${round + 1} of ${processes}`);
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[(i + round) % ids.length];
-      samples[id].push(await child(id));
-    }
-  }
-  const steps = (list) => Object.keys(list[0]);
+/** Per step ('import', 'configure', …) of one contender's samples: the CPU and wall ms. */
+function summarizeSteps(samples) {
   return Object.fromEntries(
-    ids.map((id) => [
-      id,
-      Object.fromEntries(
-        steps(samples[id]).map((step) => [
-          step,
-          {
-            cpu: summarize(samples[id].map((s) => s[step].cpu)),
-            wall: summarize(samples[id].map((s) => s[step].wall)),
-          },
-        ]),
-      ),
+    Object.keys(samples[0]).map((step) => [
+      step,
+      {
+        cpu: summarize(samples.map((s) => s[step].cpu)),
+        wall: summarize(samples.map((s) => s[step].wall)),
+      },
     ]),
   );
+}
+
+/**
+ * `processes` rounds of `ids`. Per id: its steps' summaries, or { error } when its process
+ * failed (it is then left out of the rounds, so the others stay paired).
+ */
+async function rounds(ids, processes, log) {
+  const failed = {};
+  const fail = (id, error) => {
+    // Node ends a crash's stderr with its version: the error is the line that names one.
+    const lines = String(error.stderr || error.message)
+      .trim()
+      .split('\n');
+    failed[id] = { error: lines.find((line) => /^\w*Error\b/.test(line)) ?? lines.at(-1) };
+  };
+  for (const id of ids) await child(id).catch((error) => fail(id, error)); // OS cache
+  const running = ids.filter((id) => !failed[id]);
+  const samples = Object.fromEntries(running.map((id) => [id, []]));
+  for (let round = 0; round < processes; round++) {
+    if (round % 10 === 0) log(`startup     round ${round + 1} of ${processes}`);
+    for (let i = 0; i < running.length; i++) {
+      const id = running[(i + round) % running.length];
+      if (failed[id]) continue;
+      await child(id).then(
+        (sample) => samples[id].push(sample),
+        (error) => fail(id, error),
+      );
+    }
+  }
+  return Object.fromEntries(ids.map((id) => [id, failed[id] ?? summarizeSteps(samples[id])]));
+}
+
+/** measureSize, or { error } when the bundle cannot be made. */
+async function sizeOf(specifier, options) {
+  try {
+    return await measureSize(specifier, options);
+  } catch (error) {
+    return { error: error.message };
+  }
 }
 
 export async function startupFigure(settings, log) {
@@ -55,13 +79,7 @@ export async function startupFigure(settings, log) {
   log(`startup     compile 100,000 origins: ${largePolicyProcesses} processes`);
   const largePolicy = (await rounds(['ours-100000'], largePolicyProcesses, log))['ours-100000'];
   log('startup     bundle sizes');
-  const size = { ours: await measureSize('@cors/core', { table: true }), peers: {} };
-  for (const peer of SIZE_PEERS) {
-    try {
-      size.peers[peer] = await measureSize(peer);
-    } catch (error) {
-      size.peers[peer] = { error: error.message };
-    }
-  }
+  const size = { ours: await sizeOf('@cors/core', { table: true }), peers: {} };
+  for (const peer of SIZE_PEERS) size.peers[peer] = await sizeOf(peer);
   return { processes, largePolicyProcesses, fiveOrigins, largePolicy, size };
 }

@@ -85,8 +85,13 @@ function notMeasured(results) {
         note(`HTTP ${frameworkTitle(results, row.framework)} ${id}`, kind, c);
     }
   }
-  for (const [name, peer] of Object.entries(results.startup?.size.peers ?? {}))
-    if (peer.error) lines.push(`- size of ${name}: not bundled (${peer.error})`);
+  const startup = results.startup;
+  for (const [name, steps] of Object.entries(startup?.fiveOrigins ?? {}))
+    if (steps.error) lines.push(`- start-up of ${name}: failed (${steps.error})`);
+  if (startup?.largePolicy.error)
+    lines.push(`- compiling 100,000 origins: failed (${startup.largePolicy.error})`);
+  for (const [name, size] of Object.entries({ ours: startup?.size.ours, ...startup?.size.peers }))
+    if (size?.error) lines.push(`- size of ${name}: not bundled (${size.error})`);
   return [
     '## Cells not timed',
     '',

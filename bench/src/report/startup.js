@@ -9,20 +9,24 @@ export const SIZE_BUDGET_BYTES = 40_000; // the core, minified + gzipped
 const kB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
 const showMs = (value) => ms(value, 2);
 
-/** The peer with the lowest median CPU time for import + configure, and ours' ratio to it. */
+/**
+ * The peer with the lowest median CPU time for import + configure, and ours' ratio to it (paired
+ * round by round); `fastest` null when ours or every peer failed.
+ */
 export function startupComparison(startup) {
   const contenders = startup.fiveOrigins;
-  const peers = Object.keys(contenders).filter((id) => id !== 'ours');
+  const measured = (id) => contenders[id]?.total !== undefined;
+  const peers = Object.keys(contenders).filter((id) => id !== 'ours' && measured(id));
+  if (!measured('ours') || peers.length === 0) return { fastest: null, ratio: ratio() };
   const fastest = peers.reduce((best, id) =>
     contenders[id].total.cpu.median < contenders[best].total.cpu.median ? id : best,
   );
-  const against = (id) =>
-    ratio(
-      { added: contenders.ours.total.cpu },
-      { added: contenders[id].total.cpu },
-      STARTUP_TARGET,
-    );
-  return { fastest, ratio: against(fastest), against };
+  const oursRatio = ratio(
+    { added: contenders.ours.total.cpu },
+    { added: contenders[fastest].total.cpu },
+    STARTUP_TARGET,
+  );
+  return { fastest, ratio: oursRatio };
 }
 
 export function sizeVerdict(size) {
@@ -31,15 +35,23 @@ export function sizeVerdict(size) {
 
 function importAndConfigure(startup) {
   const { fastest, ratio: oursRatio } = startupComparison(startup);
-  const fastestMedian = startup.fiveOrigins[fastest].total.cpu.median;
-  const rows = Object.entries(startup.fiveOrigins).map(([id, steps]) => [
-    id === 'ours' ? '@cors/core (ours)' : id === fastest ? `${id} (fastest peer)` : id,
-    withInterval(steps.import.cpu, showMs),
-    withInterval(steps.configure.cpu, showMs),
-    withInterval(steps.total.cpu, showMs),
-    withInterval(steps.total.wall, showMs),
-    id === 'ours' ? oursRatio.text : `${(steps.total.cpu.median / fastestMedian).toFixed(2)}×`,
-  ]);
+  const fastestMedian = fastest ? startup.fiveOrigins[fastest].total.cpu.median : null;
+  const rows = Object.entries(startup.fiveOrigins).map(([id, steps]) => {
+    const name = id === 'ours' ? '@cors/core (ours)' : id === fastest ? `${id} (fastest peer)` : id;
+    if (steps.error) return [name, `**failed**: ${steps.error}`, '', '', '', ''];
+    return [
+      name,
+      withInterval(steps.import.cpu, showMs),
+      withInterval(steps.configure.cpu, showMs),
+      withInterval(steps.total.cpu, showMs),
+      withInterval(steps.total.wall, showMs),
+      id === 'ours'
+        ? oursRatio.text
+        : fastestMedian
+          ? `${(steps.total.cpu.median / fastestMedian).toFixed(2)}×`
+          : 'n/a',
+    ];
+  });
   return [
     `### Import and configure, five origins (target: ours ≤ ${STARTUP_TARGET}× the fastest peer)`,
     '',
@@ -61,27 +73,32 @@ function importAndConfigure(startup) {
 
 function largePolicy(startup) {
   const compile = startup.largePolicy.compile;
+  const row = startup.largePolicy.error
+    ? ['@cors/core', `**failed**: ${startup.largePolicy.error}`, '', '?']
+    : [
+        '@cors/core',
+        withInterval(compile.cpu, ms),
+        withInterval(compile.wall, ms),
+        belowVerdict(compile.cpu, LARGE_POLICY_TARGET_MS),
+      ];
   return [
     `### Compiling a 100,000-origin policy (target: under ${LARGE_POLICY_TARGET_MS} ms)`,
     '',
     `\`createCorsPolicy\` of 100,000 exact origins in ${startup.largePolicyProcesses} fresh processes (the import and building the list are not timed).`,
     '',
-    table(
-      ['', 'CPU ms', 'wall ms', 'target'],
-      [
-        [
-          '@cors/core',
-          withInterval(compile.cpu, ms),
-          withInterval(compile.wall, ms),
-          belowVerdict(compile.cpu, LARGE_POLICY_TARGET_MS),
-        ],
-      ],
-    ),
+    table(['', 'CPU ms', 'wall ms', 'target'], [row]),
   ];
 }
 
 function size(startup) {
   const { ours, peers } = startup.size;
+  if (ours.error) {
+    return [
+      `### Size (budget: ${kB(SIZE_BUDGET_BYTES)} minified + gzipped)`,
+      '',
+      `The core could not be bundled: ${ours.error}`,
+    ];
+  }
   const rows = [
     [
       '@cors/core',
