@@ -15,11 +15,13 @@ const list = (items) =>
 function peerSentence(results) {
   const ids = targetScenarios(results.scenarios);
   const s1 = [];
+  const unmeasured = [];
   const marks = [];
   for (const { row, framework } of preferredRows(results)) {
     if (framework.peer === null) continue;
     const r = ratio(row.results.S1?.cells.ours, row.results.S1?.cells.peer);
     if (r.value !== null) s1.push({ title: framework.title, value: r.value });
+    else unmeasured.push(framework.title);
     for (const id of ids) {
       const mark = ratio(row.results[id]?.cells.ours, row.results[id]?.cells.peer, 0.5).mark;
       if (mark) marks.push(mark);
@@ -32,7 +34,10 @@ function peerSentence(results) {
   return (
     `for an allowed cross-origin request, \`@cors/*\` adds ${span} the CPU its peer adds on ` +
     `${list(s1.map((s) => s.title))} (whole app, in-process), and meets "at most half the ` +
-    `peer's cost" in ${met} of ${marks.length} scenario cells (S1–S6, 95% intervals)`
+    `peer's cost" in ${met} of ${marks.length} S1–S6 cells by their 95% intervals` +
+    (unmeasured.length
+      ? `; on ${list(unmeasured)} the peer's S1 cost was not measurable in this run`
+      : '')
   );
 }
 
