@@ -1,6 +1,7 @@
 // A run's results as JSON in bench/results/ (git-ignored), and the latest one back, so that the
 // report, the charts and the README headline can be rendered again without re-running.
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DIR = new URL('../results/', import.meta.url);
@@ -39,7 +40,8 @@ export async function saveResults(results) {
  * Resolves with { file, results }.
  */
 export async function loadResults(path) {
-  let file = path;
+  // A path is relative to where `npm run` was typed (npm's INIT_CWD), not to bench/.
+  let file = path && resolve(process.env.INIT_CWD ?? process.cwd(), path);
   if (!file) {
     const names = (await readdir(DIR).catch(() => [])).filter((n) => n.endsWith('.json')).sort();
     const name = names.filter((n) => n.endsWith('-full.json')).at(-1) ?? names.at(-1);
