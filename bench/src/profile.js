@@ -1,27 +1,29 @@
-// Where does a contender spend its time? Calls one middleware in-process in a loop under the V8
+// Where does a contender spend its time? Calls one in-process contender in a loop under the V8
 // CPU profiler (what `node --cpu-prof` records), prints the functions with the most self time, and
 // saves the profile to bench/results/ for Chrome DevTools or speedscope.
 //
-// Usage: node src/profile.js <framework> <peer|ours|static|core> <scenario> [seconds]
-//   e.g. node src/profile.js node ours S1
+// Usage: node src/profile.js <row> <peer|ours|static|core> <scenario> [seconds]
+//   <row>: an in-process row id (node-middleware, fastify-app, nest-express-app, hono-app, …) or a
+//   framework id (its first row). e.g. node src/profile.js node ours S1
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { FRAMEWORKS } from './contenders/index.js';
+import { inProcessRows } from './figure-inprocess.js';
 import { profileLoop } from './inprocess.js';
 import { SCENARIOS } from './scenarios.js';
 
-const [frameworkId = 'node', kind = 'ours', scenarioId = 'S1', seconds = '3'] =
-  process.argv.slice(2);
-const framework = FRAMEWORKS.find((f) => f.id === frameworkId);
+const [rowId = 'node', kind = 'ours', scenarioId = 'S1', seconds = '3'] = process.argv.slice(2);
+const rows = inProcessRows(FRAMEWORKS);
+const row = rows.find((r) => r.id === rowId) ?? rows.find((r) => r.framework.id === rowId);
 const scenario = SCENARIOS.find((s) => s.id === scenarioId);
-if (!framework?.inprocess.shape || !scenario) {
+if (!row || !scenario) {
   console.error(
-    'usage: node src/profile.js <node|fastify|koa> <peer|ours|static|core> <S1…S7> [seconds]',
+    `usage: node src/profile.js <${rows.map((r) => r.id).join('|')}> <peer|ours|static|core> <S1…S7> [seconds]`,
   );
   process.exit(1);
 }
 
-const loop = await profileLoop(framework, scenario, kind);
+const loop = await profileLoop(row, scenario, kind);
 await loop(1e5); // warm up before recording
 
 const session = new Session();
@@ -50,13 +52,13 @@ for (const node of profile.nodes) {
   self.set(key, (self.get(key) ?? 0) + node.hitCount);
 }
 console.log(
-  `${framework.title}, ${kind}, ${scenario.id}: ${calls.toLocaleString('en-US')} calls, top self time:`,
+  `${row.id}, ${kind}, ${scenario.id}: ${calls.toLocaleString('en-US')} calls, top self time:`,
 );
 for (const [key, hits] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
   console.log(`${((hits / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
 }
 const dir = new URL('../results/', import.meta.url);
 await mkdir(dir, { recursive: true });
-const file = new URL(`${framework.id}-${kind}-${scenario.id}.cpuprofile`, dir);
+const file = new URL(`${row.id}-${kind}-${scenario.id}.cpuprofile`, dir);
 await writeFile(file, JSON.stringify(profile));
 console.log(`profile: ${file.pathname}`);

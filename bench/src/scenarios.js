@@ -2,18 +2,17 @@
 // looks like. Policies are written once, as neutral data, and translated per contender in
 // ./contenders/options.js, so every contender gets the same origins in the same order.
 
-export const APP = 'https://app.example.com';
-export const EVIL = 'https://evil.example';
-export const TENANT = 'https://tenant42.example.com';
-/** The peers' spelling of the subdomain pattern `https://*.example.com`. */
-export const SUBDOMAIN_REGEXP = /^https:\/\/[a-z0-9-]+\.example\.com$/;
-export const METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'];
-const ALLOWED_HEADERS = ['Content-Type', 'X-Custom'];
+import {
+  ALLOWED_HEADERS,
+  APP,
+  EVIL,
+  METHODS,
+  SUBDOMAIN_REGEXP,
+  TENANT,
+  listEndingWithApp,
+} from './origins.js';
 
-/** `n` origins, `APP` last: every linear scan walks the whole list. */
-function listEndingWithApp(n) {
-  return [...Array.from({ length: n - 1 }, (_, i) => `https://app${i}.example.net`), APP];
-}
+export { APP, EVIL, METHODS, SUBDOMAIN_REGEXP, TENANT };
 
 /** A policy as data: `origins` (exact origins) or `pattern: true` (subdomains of example.com). */
 const base = {

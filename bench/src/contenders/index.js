@@ -5,5 +5,16 @@ import fastify from './fastify.js';
 import koa from './koa.js';
 import nestExpress from './nest-express.js';
 import nestFastify from './nest-fastify.js';
+import hono from './hono.js';
+import fetchHandler from './fetch.js';
 
-export const FRAMEWORKS = [node, express, fastify, koa, nestExpress, nestFastify];
+export const FRAMEWORKS = [
+  node,
+  express,
+  fastify,
+  koa,
+  nestExpress,
+  nestFastify,
+  hono,
+  fetchHandler,
+];

@@ -21,11 +21,22 @@ function moduleClass(imports) {
   return AppModule;
 }
 
+/** A node middleware that sets `fields` and ends with `status` when `end` (the static contender). */
+function staticMiddleware({ fields, end, status }) {
+  return (_req, res, next) => {
+    for (const [name, value] of fields) res.setHeader(name, value);
+    if (!end) return next();
+    res.statusCode = status;
+    res.end();
+  };
+}
+
 /**
- * Starts Nest on `adapter` (an ExpressAdapter or FastifyAdapter instance) with no CORS, with Nest's
- * own `enableCors` (peer), or with ours (`CorsModule.forRoot`).
+ * Nest on `adapter` (an ExpressAdapter or FastifyAdapter instance) with no CORS (bare), with Nest's
+ * own `enableCors` (peer), with ours (`CorsModule.forRoot`), or with `answer` set by a plain
+ * middleware (static, in-process only).
  */
-export async function listenNest(adapter, kind, policy) {
+async function createNest(adapter, kind, policy, answer) {
   const imports = [];
   if (kind === 'ours') {
     const CorsModule = await loadOurs('@cors/nestjs', 'CorsModule');
@@ -33,13 +44,32 @@ export async function listenNest(adapter, kind, policy) {
   }
   const app = await NestFactory.create(moduleClass(imports), adapter, { logger: false });
   if (kind === 'peer') app.enableCors(corsOptions(policy));
+  if (kind === 'static') app.use(staticMiddleware(answer));
+  return app;
+}
+
+/** Starts the app on a free loopback port; resolves with its node:http server. */
+export async function listenNest(adapter, kind, policy) {
+  const app = await createNest(adapter, kind, policy);
   await app.listen(0, '127.0.0.1');
   return app.getHttpServer();
 }
 
-/** Why Nest has no in-process row. */
-export const NEST_INPROCESS_NOTE =
-  "Nest's enableCors registers the `cors` function (Express) or the `@fastify/cors` hook (Fastify) " +
-  'timed in the node:http and Fastify rows, and CorsModule runs `handleCors` of @cors/node on the raw ' +
-  'request and response on both platforms (the node:http row). A Nest row would time the same functions ' +
-  'again; what Nest adds around them is in figure (b).';
+/**
+ * The app's request handler, never listening, for figure (a): the Express app itself, or Fastify's
+ * `routing` (the function Fastify's server calls for each request). `close()` closes the app.
+ */
+export async function nestHandler(adapter, kind, policy, answer) {
+  const app = await createNest(adapter, kind, policy, answer);
+  await app.init();
+  const instance = app.getHttpAdapter().getInstance();
+  let handler;
+  if (typeof instance.routing === 'function') {
+    await instance.ready();
+    handler = (req, res) => instance.routing(req, res);
+  } else {
+    handler = (req, res) => instance(req, res);
+  }
+  handler.close = () => app.close();
+  return handler;
+}

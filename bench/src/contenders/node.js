@@ -1,6 +1,6 @@
 // node:http. Peer: the `cors` package used as (req, res, next). Ours: `handleCors` from @cors/node
-// over HTTP (its API for custom servers), and its `cors()` middleware in-process (the same code
-// path, in the (req, res, next) shape every node-style contender shares).
+// in the server (its API for custom servers), and its `cors()` middleware in the middleware row
+// (the same code path, in the (req, res, next) shape every node-style contender shares).
 import http from 'node:http';
 import corsPackage from 'cors';
 import { createCorsPolicy } from '@cors/core';
@@ -11,11 +11,21 @@ function route(_req, res) {
   res.end('ok');
 }
 
-async function handler(kind, policy) {
+/** The server's request handler: bare, peer, ours, or `answer` set with no checks (static). */
+async function handler(kind, policy, answer) {
   if (kind === 'bare') return route;
   if (kind === 'peer') {
     const middleware = corsPackage(corsOptions(policy));
     return (req, res) => middleware(req, res, () => route(req, res));
+  }
+  if (kind === 'static') {
+    const { fields, end, status } = answer;
+    return (req, res) => {
+      for (const [name, value] of fields) res.setHeader(name, value);
+      if (!end) return route(req, res);
+      res.statusCode = status;
+      res.end();
+    };
   }
   const handleCors = await loadOurs('@cors/node', 'handleCors');
   const compiled = createCorsPolicy(oursOptions(policy));
@@ -29,14 +39,18 @@ export default {
   title: 'node:http',
   peer: 'cors',
   ours: '@cors/node',
-  inprocess: {
-    shape: 'node',
-    async create(kind, policy) {
-      if (kind === 'peer') return corsPackage(corsOptions(policy));
-      const cors = await loadOurs('@cors/node', 'cors');
-      return cors(oursOptions(policy));
+  inprocess: [
+    {
+      level: 'middleware',
+      shape: 'node',
+      async create(kind, policy) {
+        if (kind === 'peer') return corsPackage(corsOptions(policy));
+        const cors = await loadOurs('@cors/node', 'cors');
+        return cors(oursOptions(policy));
+      },
     },
-  },
+    { level: 'app', shape: 'app', create: handler },
+  ],
   async listen(kind, policy) {
     const server = http.createServer(await handler(kind, policy));
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

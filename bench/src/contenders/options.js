@@ -1,6 +1,6 @@
 // One neutral policy (see ../scenarios.js) in each library's own words. The peers get the same
 // array of origins, in the same order, and an anchored RegExp where ours has a pattern.
-import { SUBDOMAIN_REGEXP } from '../scenarios.js';
+import { SUBDOMAIN_REGEXP } from '../origins.js';
 
 /** @cors/* (the core's options). */
 export function oursOptions(policy) {
@@ -36,6 +36,21 @@ export function koaCorsOptions(policy) {
       const origin = ctx.get('Origin');
       return isAllowed(origin) ? origin : '';
     },
+    credentials: policy.credentials,
+    allowMethods: policy.methods,
+    ...(policy.allowedHeaders === null ? {} : { allowHeaders: policy.allowedHeaders }),
+  };
+}
+
+/**
+ * `hono/cors`: its origin list, or a function of the origin for the pattern (it takes no RegExp).
+ * Without allowedHeaders it reflects the requested ones, as the others do.
+ */
+export function honoCorsOptions(policy) {
+  return {
+    origin: policy.pattern
+      ? (origin) => (SUBDOMAIN_REGEXP.test(origin) ? origin : null)
+      : policy.origins,
     credentials: policy.credentials,
     allowMethods: policy.methods,
     ...(policy.allowedHeaders === null ? {} : { allowHeaders: policy.allowedHeaders }),

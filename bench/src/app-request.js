@@ -1,0 +1,61 @@
+// Driving a whole node:http application in-process (Nest on Express and on Fastify): a real
+// `http.IncomingMessage` and `http.ServerResponse`, with no socket, handed to the app's request
+// handler, as node:http would. The response is complete when the app calls `res.end()`; with no
+// socket, node keeps what it would have written in memory, and the object is dropped after the call.
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+
+// One unconnected socket for every request: read (remote address, `encrypted`) but never written.
+const SOCKET = new Socket();
+
+/**
+ * A response that calls `done(res)` once the app has ended it, keeping the body it ended with.
+ * `end` is an own property, not a subclass method: Express replaces the response's prototype.
+ */
+function endedResponse(req, done) {
+  const res = new ServerResponse(req);
+  res.body = undefined;
+  res.end = function end(chunk, encoding, callback) {
+    res.body = chunk;
+    const result = ServerResponse.prototype.end.call(this, chunk, encoding, callback);
+    done(res);
+    return result;
+  };
+  return res;
+}
+
+/** A request with `method`, `url` '/', lower-case `headers` (and their raw lines), already ended. */
+function incoming({ method, headers }) {
+  const req = new IncomingMessage(SOCKET);
+  req.method = method;
+  req.url = '/';
+  req.httpVersion = '1.1';
+  req.httpVersionMajor = 1;
+  req.httpVersionMinor = 1;
+  req.headers = { host: '127.0.0.1', ...headers };
+  req.rawHeaders = Object.entries(req.headers).flat();
+  req.complete = true;
+  req.push(null);
+  return req;
+}
+
+/** Calls `handler(req, res)` with a fresh request for `spec`; resolves with the ended response. */
+export function callApp(handler, spec) {
+  return new Promise((resolve) => {
+    const req = incoming(spec);
+    handler(req, endedResponse(req, resolve));
+  });
+}
+
+/** The ended response as the checks see it: status, lower-case headers, whether the route ran. */
+export function readAppResponse(res) {
+  const headers = {};
+  for (const line of (res._header ?? '').split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+  return { status: res.statusCode, headers, routeRan: String(res.body ?? '') === 'ok' };
+}
