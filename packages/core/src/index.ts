@@ -33,9 +33,15 @@ export {
   headerString,
   mergedVary,
   preflightFraming,
+  replyHeaderTarget,
   writeCorsHeaders,
 } from './response.js';
-export type { CorsHeaderTarget, HeadersLike, PreflightFraming } from './response.js';
+export type {
+  CorsHeaderTarget,
+  HeaderMethodReply,
+  HeadersLike,
+  PreflightFraming,
+} from './response.js';
 export { keepVary } from './keep-vary.js';
 export type { WriteHeadTarget } from './keep-vary.js';
 export { writeCorsDecision } from './write-decision.js';
@@ -44,6 +50,7 @@ export {
   isThenable,
   corsPolicySource,
   policyForRequest,
+  runCorsStep,
   settleCors,
   thenOrNow,
 } from './adapter.js';

@@ -19,6 +19,7 @@ import {
   mergedVary,
   policyForRequest,
   preflightFraming,
+  replyHeaderTarget,
   writeCorsDecision,
   writeCorsHeaders,
   type CorsDecision,
@@ -150,6 +151,23 @@ describe('writeCorsHeaders', () => {
     const strict = createCorsPolicy({ origin: ['https://admin.example.com'] });
     writeCorsHeaders(target, strict.decide({ method: 'GET', origin: APP }) as CorsDecision, true);
     expect(target.headers).toEqual({ vary: 'Origin' });
+  });
+});
+
+describe('replyHeaderTarget', () => {
+  it("writes through a reply whose setter is header(name, value), as Fastify's is", () => {
+    const target = store({ 'access-control-allow-origin': '*', vary: 'Accept' });
+    const reply = {
+      getHeader: target.getHeader,
+      header: (name: string, value: string) => target.setHeader(name, value),
+      removeHeader: target.removeHeader,
+    };
+    writeCorsHeaders(
+      replyHeaderTarget(reply),
+      policy.decide({ method: 'GET', origin: APP }) as CorsDecision,
+      true,
+    );
+    expect(target.headers).toEqual({ vary: 'Accept, Origin', 'access-control-allow-origin': APP });
   });
 });
 

@@ -9,6 +9,7 @@ import {
   checkCrossOriginFromHeaders,
   checkCrossOriginFromRequest,
   checkCrossOriginFromNodeRequest,
+  runCorsStep,
   settleCors,
   settleCrossOriginCheck,
   thenOrNow,
@@ -354,6 +355,33 @@ describe('the steps of Node-style adapters', () => {
     settleCors(() => Promise.reject(new Error('async')), outcome);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(calls).toEqual(['proceed', 'end', 'fail Error: sync', 'end', 'fail Error: async']);
+  });
+
+  it('runCorsStep calls next() to go on, nothing when ended, next(error) on a failure', async () => {
+    const calls: unknown[][] = [];
+    const next = (...args: unknown[]) => calls.push(args);
+    const step = (result: () => boolean | Promise<boolean>, response: string) => {
+      expect(response).toBe('res');
+      return result();
+    };
+    runCorsStep(step, () => false, 'res', next);
+    runCorsStep(step, () => true, 'res', next);
+    const sync = new Error('sync');
+    runCorsStep(
+      step,
+      () => {
+        throw sync;
+      },
+      'res',
+      next,
+    );
+    expect(calls).toEqual([[], [sync]]);
+    const rejected = new Error('async');
+    runCorsStep(step, () => Promise.resolve(false), 'res', next);
+    runCorsStep(step, () => Promise.resolve(true), 'res', next);
+    runCorsStep(step, () => Promise.reject(rejected), 'res', next);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(calls).toEqual([[], [sync], [], [rejected]]);
   });
 
   it('thenOrNow calls now for a value, after settling for a promise', async () => {

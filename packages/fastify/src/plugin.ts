@@ -22,12 +22,13 @@ import {
   thenOrNow,
   policyForRequest,
   readAdapterOptions,
+  replyHeaderTarget,
+  runCorsStep,
   settleCors,
   settleCrossOriginCheck,
   writeCorsDecision,
   type AdapterOptionSpec,
   type CorsDecision,
-  type CorsHeaderTarget,
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
@@ -210,15 +211,6 @@ function crossOriginGuard(listener: CrossOriginDecisionListener | undefined) {
   };
 }
 
-/** Fastify's reply, as the core's header writer sees it. */
-function replyHeaders(reply: FastifyReply): CorsHeaderTarget {
-  return {
-    getHeader: (name) => reply.getHeader(name),
-    setHeader: (name, value) => reply.header(name, value),
-    removeHeader: (name) => reply.removeHeader(name),
-  };
-}
-
 const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) => {
   checkScope(fastify);
   const { source, own } = readAdapterOptions<FastifyRequest>(PLUGIN_NAME, options, PLUGIN_OPTIONS);
@@ -264,9 +256,10 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
       if (settings.onDecision !== undefined) settings.onDecision(decision, request);
       // A route that sets Vary itself (`reply.header('Vary', ...)`) would replace the CORS tokens:
       // they are kept, and merged back when the head is written, 404s and errors included.
-      const framing = writeCorsDecision(replyHeaders(reply), reply.raw, decision, false);
-      // Not a preflight answered: the request is checked for CSRF with the same policy.
-      if (framing === undefined) return protect(reply, policy?.crossOriginProtection);
+      const framing = writeCorsDecision(replyHeaderTarget(reply), reply.raw, decision, false);
+      // Not a preflight answered: the request is checked for CSRF with the same policy, if any.
+      const protection = policy?.crossOriginProtection;
+      if (framing === undefined) return protection == null ? false : protect(reply, protection);
       void reply.code(framing.status).headers(framing.headers).send();
       return true;
     });
@@ -276,7 +269,7 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
     if (decided?.has(request) === true) return next();
     decided?.add(request);
     // What deciding throws or rejects with goes to Fastify's error handler.
-    settleCors(() => run(request, reply), { proceed: () => next(), fail: next as Fail });
+    runCorsStep(run, request, reply, next as Fail);
   }
 
   // preParsing hooks take the payload stream as a third argument, before `next`.

@@ -63,6 +63,11 @@ export interface CorsContext {
   set(field: string, value: string): void;
   /** Removes a response header. */
   remove(field: string): void;
+  /**
+   * The Koa application, whose `error` event (emitted by Koa's error handling) the middleware
+   * listens to once, to keep the CORS headers on error responses.
+   */
+  readonly app?: { on(event: 'error', listener: (error: unknown, ctx?: unknown) => void): unknown };
 }
 
 /** What Koa passes as `next`. */
@@ -145,9 +150,11 @@ export type CorsMiddleware<Ctx extends CorsContext = CorsContext> = (
  *
  * Per request: a preflight that the decision ends is answered with the decision's status, an empty
  * body and `Content-Length: 0` (Koa drops that header on a `204`, which has no body by definition),
- * and `next()` is not called. Any other request gets the CORS headers and goes on to `next()`. If
- * `next()` throws, the CORS headers are merged into `err.headers` before the error is rethrown, so
- * that Koa's error response (which removes every header set before) still carries them.
+ * and `next()` is not called. Any other request gets the CORS headers and goes on to `next()`,
+ * whose promise is returned as it is. When the request then fails, Koa's error handling emits the
+ * app's `error` event before it removes every header set before and applies `err.headers`: a
+ * listener that the middleware adds once per app (at its first request) merges the CORS headers
+ * into `err.headers` there, so that the error response still carries them.
  *
  * Mount it before the routes, once per request path: app-wide with `app.use`, or per router (see the
  * README for preflights with `@koa/router`). The same middleware running twice for one request (say
@@ -272,32 +279,34 @@ function decidingMiddleware<Ctx extends CorsContext>(
   select: (ctx: Ctx) => CorsPolicy | null,
   { onDecision, onCrossOriginDecision }: KoaCorsAdapterOptions<Ctx>,
 ): CorsMiddleware<Ctx> {
-  // Marks a context this middleware already handled: with @koa/router the same middleware may be
+  // What marks a context this middleware took: with @koa/router the same middleware may be
   // reached twice for one request (router.use plus an OPTIONS route, see the README).
-  const handled = Symbol('@cors/koa handled');
+  const token = Symbol('@cors/koa');
 
-  // Not an async function: an await costs a turn of the microtask queue and a promise on every
-  // request, and most requests need neither.
+  // Not an async function, and nothing attached to next()'s promise: an await or a `then` costs a
+  // promise and a turn of the microtask queue on every request, and most requests need neither.
   return function cors(ctx, next) {
-    const marks = ctx as unknown as Record<symbol, unknown>;
-    if (marks[handled] === true) return next();
-    marks[handled] = true;
-    const second = marks[LAST_DECIDED] !== undefined;
-    // This cors() now speaks for the request, even if deciding fails (see respond's catch).
-    marks[LAST_DECIDED] = handled;
+    const marks = ctx as unknown as Marks;
+    const taken = marks[TAKEN];
+    if (taken !== undefined && tookBefore(taken, token)) return next();
+    // Another cors() took this request before: this one now speaks for it, even if deciding
+    // fails, and replaces that one's CORS headers.
+    const second = taken !== undefined;
+    marks[TAKEN] = second ? [taken, token].flat() : token;
+    if (second) marks[ROUTED] = undefined;
+    keepOnErrorResponses(ctx.app);
 
     const policy = select(ctx);
     const request = corsRequestFromHeaderRecord(ctx.method, ctx.req.headers);
     const pending = policy === null ? corsDisabledDecision(request) : policy.decide(request);
-    const protection = policy === null ? null : policy.crossOriginProtection;
     // Async only when the user gave a function that returns a promise (the core's rule); a
     // rejection propagates to Koa's error handling like any middleware error.
     if (isThenable<CorsDecision>(pending)) {
       return Promise.resolve(pending).then((decision) =>
-        respond(ctx, next, decision, second, protection),
+        respond(ctx, next, decision, second, policy),
       );
     }
-    return respond(ctx, next, pending, second, protection);
+    return respond(ctx, next, pending, second, policy);
   };
 
   /** `second`: another cors() decided this request before this one. */
@@ -306,7 +315,7 @@ function decidingMiddleware<Ctx extends CorsContext>(
     next: CorsNext,
     decision: CorsDecision,
     second: boolean,
-    protection: CrossOriginProtection | null,
+    policy: CorsPolicy | null,
   ): Promise<unknown> {
     if (onDecision !== undefined) onDecision(decision, ctx);
     // Someone upstream already answered (say a timeout, while an async origin function ran).
@@ -319,45 +328,81 @@ function decidingMiddleware<Ctx extends CorsContext>(
 
     if (framing !== undefined) {
       // An explicit null body, then the status: Koa then sends no status text as body. (A JSON type
-      // set upstream would turn Koa 3's null body into `null`, so it goes first; and setting the
-      // body after the status would turn a 403 into a 204.) Koa drops Content-Length on a 204.
-      ctx.remove('Content-Type');
+      // set upstream would turn Koa 3's null body into `null`, so it goes first, named in lower
+      // case as Node keeps it; and setting the body after the status would turn a 403 into a 204.)
+      // Koa drops Content-Length on a 204.
+      ctx.remove('content-type');
       ctx.body = null;
       ctx.status = framing.status;
       for (const name in framing.headers) ctx.set(name, framing.headers[name] as string);
       return DONE;
     }
+    // Without protection (`undefined` from an older copy of the core) there is nothing to check.
+    const protection = policy?.crossOriginProtection;
+    if (protection == null) return route(ctx, next, decision);
     const refused = crossOriginStep(ctx, protection, onCrossOriginDecision);
     return afterCheck(refused, () => route(ctx, next, decision));
   }
+}
 
-  /** On to the route, the CORS headers kept past it (and on its errors). */
-  function route(ctx: Ctx, next: CorsNext, decision: CorsDecision): Promise<unknown> {
-    // Koa waits for next()'s own promise: this middleware only listens to it, so that its work
-    // after the route adds no step to the chain. Listeners run in the order they were added, so
-    // this runs before Koa's error handling sees a failure.
-    const marks = ctx as unknown as Record<symbol, unknown>;
-    const routed = next();
-    routed.then(NOTHING, (error: unknown) => {
-      // Only the last cors() that took this request speaks for it: an outer one must not put back
-      // what an inner, more specific policy refused (or failed to decide). The error itself goes
-      // on through `routed`, which Koa awaits; nothing thrown here may escape.
-      if (marks[LAST_DECIDED] === handled) {
-        try {
-          addErrorHeaders(error, decision);
-        } catch {
-          // An error object whose headers cannot be read or written keeps its own.
-        }
-      }
-    });
-    return routed;
-  }
+/**
+ * On to the route. The decision stays on the context for Koa's error handling (see
+ * {@link keepOnErrorResponses}): only the last cors() that sent the request on speaks for it.
+ */
+function route(ctx: CorsContext, next: CorsNext, decision: CorsDecision): Promise<unknown> {
+  (ctx as unknown as Marks)[ROUTED] = decision;
+  return next();
 }
 
 const DONE: Promise<void> = Promise.resolve();
-const NOTHING = (): void => undefined;
 
-const LAST_DECIDED = Symbol.for('@cors/koa last decided');
+/**
+ * Every cors() that took the request: one, or (rarely: an app-wide one, then a router's) a list.
+ * The keys are the same for every middleware, so that property lookups on contexts stay fast
+ * however many cors() an app has.
+ */
+const TAKEN = Symbol.for('@cors/koa taken');
+
+function tookBefore(taken: unknown, token: symbol): boolean {
+  return taken === token || (Array.isArray(taken) && taken.includes(token));
+}
+
+/**
+ * The decision of the last cors() that sent the request on to the route; a symbol from the
+ * registry, so that two copies of this package agree.
+ */
+const ROUTED = Symbol.for('@cors/koa routed decision');
+/** On an app whose error responses get the CORS headers (see {@link keepOnErrorResponses}). */
+const KEEPING = Symbol.for('@cors/koa keeps headers on errors');
+
+type Marks = Record<symbol, unknown>;
+
+/**
+ * Koa's error handling (`ctx.onerror`, Koa 2 and 3) emits the app's `error` event with the error
+ * and the context, then removes every response header and applies only `err.headers`. So, once per
+ * app, a listener of that event merges the decision of the request's last cors() into
+ * `err.headers`: the cost is on the error path, not on every request. Error-handling middleware
+ * that emits the event (as Koa's documentation advises) before applying `err.headers` gets them
+ * too. Added at the app's first request, after `app.callback()` installed Koa's default logger
+ * (which it installs only when the app has no `error` listener).
+ */
+function keepOnErrorResponses(app: CorsContext['app']): void {
+  if (app === undefined || (app as unknown as Marks)[KEEPING] === true) return;
+  (app as unknown as Marks)[KEEPING] = true;
+  app.on('error', addDecisionHeaders);
+}
+
+/** The `error` listener: `ctx` is absent when someone else emits the event without one. */
+function addDecisionHeaders(error: unknown, ctx?: unknown): void {
+  if (typeof ctx !== 'object' || ctx === null) return;
+  const decision = (ctx as Marks)[ROUTED] as CorsDecision | undefined;
+  if (decision === undefined) return;
+  try {
+    addErrorHeaders(error, decision);
+  } catch {
+    // An error object whose headers cannot be read or written keeps its own.
+  }
+}
 
 /**
  * Koa's `ctx.onerror` removes every response header, then sets `err.headers`: the CORS headers reach

@@ -1,7 +1,9 @@
 /**
- * Koa's default error handling (`ctx.onerror`) removes every header already set and applies only
- * `err.headers`. These tests pin that the CORS headers still reach error responses, and which order
- * of `cors()` and an app's own error-handling middleware keeps them.
+ * Koa's default error handling (`ctx.onerror`) emits the app's `error` event, then removes every
+ * header already set and applies only `err.headers`. These tests pin that the CORS headers still
+ * reach error responses (through a listener of that event, added once per app, so that no request
+ * pays for errors), and which order of `cors()` and an app's own error-handling middleware keeps
+ * them.
  */
 import { describe, expect, it } from 'vitest';
 import type { Context, Next } from 'koa';
@@ -180,16 +182,97 @@ describe.each(koaVersions)('CORS headers on error responses, $name', ({ Koa }) =
       });
     });
 
-    it('carries the headers on a thrown non-Error object, which Koa replaces (documented limit)', async () => {
+    it('keeps the CORS headers on a thrown non-Error value, which Koa turns into a 500 Error', async () => {
       await withServer(app(), async (port) => {
-        // Koa turns anything that is not an Error into a new Error: headers attached to the thrown
-        // value are lost, and so is its status. Throw Errors (ctx.throw, http-errors).
+        // Koa replaces anything that is not an Error with a new Error (its status is lost) before
+        // it emits `error`: the listener puts the CORS headers on that new Error.
         for (const path of ['/string', '/plain-object']) {
           const reply = await send(port, 'GET', path, { origin: APP });
           expect(reply.status).toBe(500);
-          expect(corsHeaders(reply)).toEqual({});
+          expect(corsHeaders(reply)).toEqual(EXPECTED);
+          expect(reply.headers.vary).toBe('Origin');
         }
       });
+    });
+
+    it('keeps the CORS headers and Vary on an error of a downstream middleware, before or after the route', async () => {
+      const app = newApp(Koa);
+      app.use(cors(POLICY));
+      app.use(async (ctx, next) => {
+        if (ctx.path === '/before') ctx.throw(403, 'forbidden');
+        await next();
+        // After the route, once the body is set: an async failure on the way back.
+        if (ctx.path === '/after') throw new Error('audit log unreachable');
+      });
+      app.use(failingRoutes);
+      await withServer(app, async (port) => {
+        for (const [path, status] of [
+          ['/before', 403],
+          ['/after', 500],
+        ] as const) {
+          const reply = await send(port, 'GET', path, { origin: APP });
+          expect(reply.status).toBe(status);
+          expect(corsHeaders(reply)).toEqual(EXPECTED);
+          expect(reply.headers.vary).toBe('Origin');
+        }
+      });
+    });
+
+    it('keeps the CORS headers on an error an upstream middleware throws after the route', async () => {
+      const app = newApp(Koa);
+      app.use(async (_ctx, next) => {
+        await next();
+        throw new Error('upstream, on the way back');
+      });
+      app.use(cors(POLICY));
+      app.use(failingRoutes);
+      await withServer(app, async (port) => {
+        const reply = await send(port, 'GET', '/ok', { origin: APP });
+        expect(reply.status).toBe(500);
+        expect(corsHeaders(reply)).toEqual(EXPECTED);
+        expect(reply.headers.vary).toBe('Origin');
+      });
+    });
+
+    it('hands Koa the promise of next() itself: nothing is chained on it per request', async () => {
+      const app = newApp(Koa);
+      const returned: Promise<unknown>[] = [];
+      let downstream: Promise<unknown> | undefined;
+      app.use((_ctx, next) => {
+        const fromCors = next();
+        returned.push(fromCors);
+        return fromCors;
+      });
+      app.use(cors(POLICY));
+      app.use((ctx) => {
+        downstream = Promise.resolve().then(() => failingRoutes(ctx));
+        return downstream;
+      });
+      await withServer(app, async (port) => {
+        for (const origin of [APP, 'https://evil.example', undefined]) {
+          downstream = undefined;
+          const reply = await send(port, 'GET', '/ok', origin === undefined ? {} : { origin });
+          expect(reply.status).toBe(200);
+          expect(returned.at(-1)).toBe(downstream);
+        }
+      });
+    });
+
+    it("listens to the app's error event once, beside Koa's default logger", async () => {
+      const app = newApp(Koa);
+      app.use(cors(POLICY));
+      app.use(cors({ origin: '*' }));
+      app.use(failingRoutes);
+      await withServer(app, async (port) => {
+        for (const path of ['/ok', '/exception', '/throw-400']) await send(port, 'GET', path);
+      });
+      // Koa installs its logger (app.onerror) in callback() only when the app has no `error`
+      // listener: cors() adds its own at the first request, after that, and only once.
+      const listeners = app.listeners('error');
+      expect(listeners).toHaveLength(2);
+      // Koa binds nothing: its listener is the app's own onerror method.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
+      expect(listeners[0]).toBe(app.onerror);
     });
 
     it('leaves an error whose headers cannot be replaced as it is, and still answers', async () => {
@@ -229,7 +312,7 @@ describe.each(koaVersions)('CORS headers on error responses, $name', ({ Koa }) =
     });
   });
 
-  // Two common shapes of an app's error-handling middleware.
+  // Three shapes of an app's error-handling middleware.
   /** Catches, answers with JSON, and keeps the headers already set (the usual Koa recipe). */
   async function jsonErrors(ctx: Context, next: Next): Promise<void> {
     try {
@@ -240,37 +323,63 @@ describe.each(koaVersions)('CORS headers on error responses, $name', ({ Koa }) =
       ctx.body = { error: status < 500 ? (error as Error).message : 'internal' };
     }
   }
-  /** Catches and starts the response afresh like Koa's own ctx.onerror: headers cleared, err.headers set. */
-  async function freshErrors(ctx: Context, next: Next): Promise<void> {
+  /** Starts the response afresh like Koa's own ctx.onerror (headers cleared, err.headers set), and emits `error` first as it does. */
+  async function koaLikeErrors(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
     } catch (error) {
-      for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
-      const headers = (error as { headers?: Record<string, string> }).headers ?? {};
-      for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
-      ctx.status = (error as { status?: number }).status ?? 500;
-      ctx.body = { error: 'failed' };
+      ctx.app.emit('error', error, ctx);
+      restart(ctx, error);
     }
+  }
+  /** Starts the response afresh from err.headers, without emitting `error`. */
+  async function silentFreshErrors(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next();
+    } catch (error) {
+      restart(ctx, error);
+    }
+  }
+  function restart(ctx: Context, error: unknown): void {
+    for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
+    const headers = (error as { headers?: Record<string, string> }).headers ?? {};
+    for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
+    ctx.status = (error as { status?: number }).status ?? 500;
+    ctx.body = { error: 'failed' };
   }
 
   describe.each([
-    { handler: 'a JSON error handler that keeps headers', errorHandler: jsonErrors },
     {
-      handler: 'an error handler that clears headers and applies err.headers',
-      errorHandler: freshErrors,
+      handler: 'a JSON error handler that keeps headers',
+      errorHandler: jsonErrors,
+      keeps: { first: true, second: true },
     },
-  ])('with $handler', ({ errorHandler }) => {
-    it('error handler first (outermost), then cors(): keeps the CORS headers', async () => {
+    {
+      handler: "an error handler that emits 'error', clears headers and applies err.headers",
+      errorHandler: koaLikeErrors,
+      keeps: { first: true, second: true },
+    },
+    {
+      handler: "an error handler that clears headers and applies err.headers, emitting no 'error'",
+      errorHandler: silentFreshErrors,
+      keeps: { first: false, second: false },
+    },
+  ])('with $handler', ({ errorHandler, keeps }) => {
+    const expected = (kept: boolean) => (kept ? EXPECTED : {});
+
+    it(`error handler first (outermost), then cors(): ${keeps.first ? 'keeps' : 'loses'} the CORS headers, keeps Vary`, async () => {
       const app = newApp(Koa);
       app.use(errorHandler);
       app.use(cors(POLICY));
       app.use(failingRoutes);
       await withServer(app, async (port) => {
-        for (const path of ['/throw-400', '/exception', '/with-headers']) {
+        // (An error whose own headers name a CORS header keeps that one when nothing merges.)
+        const paths = ['/throw-400', '/exception', ...(keeps.first ? ['/with-headers'] : [])];
+        for (const path of paths) {
           const reply = await send(port, 'GET', path, { origin: APP });
           expect(reply.status).toBeGreaterThanOrEqual(400);
           expect(reply.headers['content-type']).toMatch(/^application\/json/);
-          expect(corsHeaders(reply)).toEqual(EXPECTED);
+          expect(corsHeaders(reply)).toEqual(expected(keeps.first));
           expect(reply.headers.vary?.split(', ').map((token) => token.toLowerCase())).toContain(
             'origin',
           );
@@ -278,7 +387,7 @@ describe.each(koaVersions)('CORS headers on error responses, $name', ({ Koa }) =
       });
     });
 
-    it('cors() first (outermost), then the error handler: keeps the headers only if the handler keeps them', async () => {
+    it(`cors() first (outermost), then the error handler: ${keeps.second ? 'keeps' : 'loses'} the CORS headers, keeps Vary`, async () => {
       const app = newApp(Koa);
       app.use(cors(POLICY));
       app.use(errorHandler);
@@ -287,10 +396,10 @@ describe.each(koaVersions)('CORS headers on error responses, $name', ({ Koa }) =
         const reply = await send(port, 'GET', '/exception', { origin: APP });
         expect(reply.status).toBe(500);
         expect(reply.headers['content-type']).toMatch(/^application\/json/);
-        // The error never reaches cors(), so nothing can go into err.headers: what survives is
-        // what the handler leaves of the headers set before the route ran.
-        expect(corsHeaders(reply)).toEqual(errorHandler === jsonErrors ? EXPECTED : {});
-        // Vary is merged again on the way out of cors(), whatever the handler did.
+        // What survives is what the handler leaves of the headers set before the route ran, plus
+        // what it applies from err.headers, which the `error` event fills.
+        expect(corsHeaders(reply)).toEqual(expected(keeps.second));
+        // Vary is merged again when the head is written, whatever the handler did.
         expect(reply.headers.vary).toBe('Origin');
       });
     });

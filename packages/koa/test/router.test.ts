@@ -146,6 +146,32 @@ describe.each(koaVersions)('@koa/router on $name', ({ Koa }) => {
     expect(decisions).toEqual(['GET actual', 'OPTIONS preflight', 'OPTIONS actual']);
   });
 
+  it("decides once per cors() when an app-wide cors() took the request before the router's", async () => {
+    const decisions: string[] = [];
+    const app = newApp(Koa);
+    app.use(cors({ origin: [PAGE, ADMIN], onDecision: (d) => decisions.push(`app ${d.reason}`) }));
+    const router = new Router();
+    const routerCors = cors({
+      origin: [ADMIN],
+      onDecision: (d, ctx) => decisions.push(`router ${ctx.method} ${d.reason}`),
+    });
+    router.use(routerCors);
+    router.options('/{*path}', routerCors);
+    router.get('/hello', (ctx) => {
+      ctx.body = 'hello';
+    });
+    app.use(router.routes());
+    await withServer(app, async (port) => {
+      // Not a preflight: the app-wide cors(), then the router's, then the OPTIONS route's (the
+      // router's again, which has decided already), and the router's refusal stands.
+      const plain = await send(port, 'OPTIONS', '/hello', { origin: PAGE });
+      expect(plain.status).toBe(404);
+      expect(corsHeaders(plain)).toEqual({});
+      expect(varyTokens(plain)).toContain('origin');
+    });
+    expect(decisions).toEqual(['app allowed', 'router OPTIONS origin-not-allowed']);
+  });
+
   it('without an OPTIONS route, router.use(cors()) never sees a preflight (why the README adds one)', async () => {
     const router = new Router();
     router.use(cors({ origin: [PAGE] }));

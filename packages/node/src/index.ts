@@ -20,6 +20,7 @@ import {
   readAdapterOptions,
   isThenable,
   policyForRequest,
+  runCorsStep,
   settleCors,
   settleCrossOriginCheck,
   writeCorsDecision,
@@ -166,12 +167,14 @@ export function cors(
     adapterOptions,
   );
   const listeners = own as NodeCorsAdapterOptions;
+  const step = (req: IncomingMessage, res: ServerResponse) =>
+    run(req, res, policyForRequest(policySource, req), listeners);
 
   return function corsMiddleware(req, res, next) {
-    settleCors(() => run(req, res, policyForRequest(policySource, req), listeners), {
-      proceed: () => next?.(),
-      fail: (error) => fail(res, next, error),
-    });
+    // With a `next` (Connect, Express), nothing is allocated per request; without one (a bare
+    // node:http handler), a failure is answered here.
+    if (next !== undefined) return runCorsStep(step, req, res, next);
+    settleCors(() => step(req, res), { proceed: NOTHING, fail: (error) => fail(res, next, error) });
   };
 }
 
@@ -259,7 +262,10 @@ function guard(
   listeners: NodeCorsAdapterOptions,
 ): boolean | Promise<boolean> {
   if (applyCorsDecision(req, res, decision, listeners.onDecision)) return true;
-  return crossOriginStep(req, res, policy.crossOriginProtection, listeners.onCrossOriginDecision);
+  // Without protection (`undefined` from an older copy of the core) there is nothing to check.
+  const protection = policy.crossOriginProtection;
+  if (protection == null) return false;
+  return crossOriginStep(req, res, protection, listeners.onCrossOriginDecision);
 }
 
 /**
@@ -374,6 +380,7 @@ export function crossOriginProtection(
 }
 
 const NO_LISTENERS: NodeCorsAdapterOptions = Object.freeze({});
+const NOTHING = (): void => undefined;
 
 /** On a response that a policy of this adapter (any copy of it) already decided. */
 const DECIDED = Symbol.for('@cors/node decided');
