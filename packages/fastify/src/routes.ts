@@ -97,6 +97,11 @@ const methodsOf = (route: Pick<RouteOptions, 'method'>): string[] => [route.meth
 export function createRouteTable(fastify: FastifyInstance, optionsRoute: OptionsRoute): RouteTable {
   /** Each route's `config.cors` options, compiled once (one `config` may serve several routes). */
   const compiled = new WeakMap<object, CorsPolicy>();
+  /**
+   * Whether a route of the scope has a `config.cors`. Until one does, every request is the scope's,
+   * and Fastify's `request.routeOptions` (an object built on each read) is not read at all.
+   */
+  let routesHavePolicies = false;
 
   /** Compiles options when a route is declared: a mistake fails start-up, naming the route. */
   function compile(cors: unknown, route: DeclaredRoute): void {
@@ -114,6 +119,7 @@ export function createRouteTable(fastify: FastifyInstance, optionsRoute: Options
   function add(route: DeclaredRoute, scope: FastifyInstance): void {
     const cors = route.config?.cors;
     compile(cors, route);
+    routesHavePolicies ||= cors !== undefined;
     // A route that serves OPTIONS (ours, the app's, `all`) is reached by its preflights itself.
     if (methodsOf(route).includes('OPTIONS')) return;
     // Where the route was declared, as it was declared: Fastify applies the prefix (and the slash
@@ -146,6 +152,7 @@ export function createRouteTable(fastify: FastifyInstance, optionsRoute: Options
     add,
 
     entryFor(request, corsRequest) {
+      if (!routesHavePolicies) return undefined;
       const { config, method } = request.routeOptions;
       const asked = corsPreflightMethod(corsRequest);
       // A request reaches its own route. A preflight reaches the route it asks about, or an
