@@ -60,21 +60,27 @@ function writeHeadKeepingVary(this: Kept, ...args: unknown[]): unknown {
   const own = this.getHeader('vary');
   // writeHead(status[, message][, headers]): the headers, when given, come last.
   const last = args.length > 1 ? args[args.length - 1] : undefined;
-  if (typeof last === 'object' && last !== null && !Array.isArray(last))
-    mergeIntoHeadObject(last as Record<string, unknown>, own, tokens);
-  const vary = mergedVary(own, tokens);
-  if (vary !== undefined) this.setHeader('vary', vary);
+  const headers =
+    typeof last === 'object' && last !== null && !Array.isArray(last)
+      ? (last as Record<string, unknown>)
+      : undefined;
+  const name = headers === undefined ? undefined : varyName(headers);
+  if (headers !== undefined && name !== undefined) {
+    // That `Vary` replaces the response's own: the response's tokens and ours go into it, and the
+    // response is left alone. (Fastify sends its reply headers so, and Node writes such a head
+    // without a `setHeader` per header only while the response has none of its own.)
+    const given = appendVary(headerString(own), [headers[name]].flat().join(', '));
+    headers[name] = appendVary(given, tokens);
+  } else {
+    const vary = mergedVary(own, tokens);
+    if (vary !== undefined) this.setHeader('vary', vary);
+  }
   return (this[WRITE_HEAD] as (...args: unknown[]) => unknown).apply(this, args);
 }
 
-/**
- * `writeHead(status, { Vary: ... })` (Fastify sends its reply headers so): that value would replace
- * the response's own, so the response's tokens and ours are merged into it.
- */
-function mergeIntoHeadObject(headers: Record<string, unknown>, own: unknown, tokens: string): void {
-  for (const name in headers) {
-    if (name.length !== 4 || name.toLowerCase() !== 'vary') continue;
-    const given = appendVary(headerString(own), [headers[name]].flat().join(', '));
-    headers[name] = appendVary(given, tokens);
-  }
+/** The name under which a head object holds `Vary`, in whatever case; lower case is looked up first. */
+function varyName(headers: Record<string, unknown>): string | undefined {
+  if (headers.vary !== undefined) return 'vary';
+  for (const name in headers) if (name.length === 4 && name.toLowerCase() === 'vary') return name;
+  return undefined;
 }

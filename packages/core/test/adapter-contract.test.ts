@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { Socket, type AddressInfo } from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
 import {
   CORS_REASONS,
   CorsAdapterError,
@@ -260,6 +260,21 @@ describe('keepVary', () => {
         res.end('x');
       }),
     ).toBe('access-control-request-method, origin');
+  });
+
+  it('merges into the Vary of a head object without touching the response, as Fastify sends its headers', () => {
+    // Fastify keeps a reply's headers out of the response until `writeHead(status, headers)`,
+    // and Node writes such a head fast only while the response holds no header of its own.
+    const res = new http.ServerResponse(new http.IncomingMessage(new Socket()));
+    keepVary(res, 'Origin');
+    const headers = { vary: 'Accept-Encoding', 'content-type': 'text/plain' };
+    const setHeader = vi.spyOn(res, 'setHeader');
+    res.writeHead(200, headers);
+    expect(setHeader).not.toHaveBeenCalled();
+    expect(headers.vary).toBe('Accept-Encoding, Origin');
+    expect((res as unknown as { _header: string })._header).toContain(
+      'vary: Accept-Encoding, Origin\r\n',
+    );
   });
 
   it('leaves a header list given as an array to Node', async () => {
