@@ -7,7 +7,9 @@ import { describeValue, type CorsConfigIssue } from './errors.js';
 import {
   DEFAULT_PORTS,
   MAX_ORIGIN_LENGTH,
+  newOriginScan,
   parseOrigin,
+  scanOrigin,
   type OriginScan,
   type TupleOrigin,
 } from './origin.js';
@@ -55,17 +57,19 @@ export interface OriginMatcher {
 }
 
 type Issue = Omit<CorsConfigIssue, 'option' | 'value'>;
-type Diagnosis =
-  | { readonly kind: 'exact'; readonly origin: TupleOrigin }
+type IssueDiagnosis = { readonly kind: 'issue'; readonly issue: Issue };
+/** What a configured string that is not an origin as a browser sends it can be. */
+type NotAnOrigin =
   | {
       readonly kind: 'pattern';
       readonly pattern: OriginPattern;
       /** Set when the pattern's domain is a public suffix: anyone can own a name under it. */
       readonly publicSuffix: PublicSuffixSection | null;
     }
-  | { readonly kind: 'issue'; readonly issue: Issue };
+  | IssueDiagnosis;
+type Diagnosis = { readonly kind: 'exact'; readonly origin: TupleOrigin } | NotAnOrigin;
 
-const fail = (code: Issue['code'], message: string): Diagnosis => ({
+const fail = (code: Issue['code'], message: string): IssueDiagnosis => ({
   kind: 'issue',
   issue: { code, message },
 });
@@ -82,6 +86,14 @@ export function isLoopbackHost(host: string): boolean {
 
 function isInsecure(scheme: string, host: string): boolean {
   return (scheme === 'http' || scheme === 'ws') && !isLoopbackHost(host);
+}
+
+/** {@link isInsecure} for an origin that {@link scanOrigin} accepted into `scan`, without slicing it. */
+function isInsecureScanned(value: string, scan: OriginScan): boolean {
+  const plain =
+    (scan.schemeEnd === 4 && value.startsWith('http')) ||
+    (scan.schemeEnd === 2 && value.startsWith('ws'));
+  return plain && !isLoopbackHost(value.slice(scan.hostStart, scan.hostEnd));
 }
 
 /** The origin a browser would send for a mistyped configured value: the fix to suggest. */
@@ -102,6 +114,17 @@ function suggestOrigin(value: string): string {
 
 /** Validates one configured origin string (exact or pattern) and says what to write instead. */
 export function diagnoseOriginString(value: string): Diagnosis {
+  const parsed = parseOrigin(value);
+  if (parsed !== null && parsed.kind === 'tuple') return { kind: 'exact', origin: parsed };
+  return diagnoseNotAnOrigin(value);
+}
+
+/**
+ * Validates a configured string that is not an origin as a browser sends it: the pattern it is, or
+ * the mistake, with what to write instead. (None of these checks fires on an origin a browser sends,
+ * so they may come after {@link parseOrigin}.)
+ */
+export function diagnoseNotAnOrigin(value: string): NotAnOrigin {
   if (value.length > MAX_ORIGIN_LENGTH) {
     return fail(
       'origin_too_long',
@@ -155,9 +178,6 @@ export function diagnoseOriginString(value: string): Diagnosis {
     );
   }
   if (authority.includes('*')) return diagnosePattern(value, scheme, authority);
-
-  const parsed = parseOrigin(value);
-  if (parsed !== null && parsed.kind === 'tuple') return { kind: 'exact', origin: parsed };
   return diagnoseAuthority(value, scheme, authority);
 }
 
@@ -169,7 +189,7 @@ function splitAuthority(authority: string): { host: string; port: string | null 
     : { host: authority.slice(0, colon), port: authority.slice(colon + 1) };
 }
 
-function diagnoseAuthority(value: string, scheme: string, authority: string): Diagnosis {
+function diagnoseAuthority(value: string, scheme: string, authority: string): IssueDiagnosis {
   const { host, port } = splitAuthority(authority);
   if (port !== null) {
     const n = /^\d{1,5}$/.test(port) ? Number(port) : NaN;
@@ -192,7 +212,7 @@ function diagnoseAuthority(value: string, scheme: string, authority: string): Di
   );
 }
 
-function diagnosePattern(value: string, scheme: string, authority: string): Diagnosis {
+function diagnosePattern(value: string, scheme: string, authority: string): NotAnOrigin {
   const { host, port } = splitAuthority(authority);
   const usage =
     "a pattern is 'https://*.example.com' (any subdomain), 'http://localhost:*' (any port), or both";
@@ -316,7 +336,15 @@ export function compileOrigins(option: unknown, issues: CorsConfigIssue[]): Orig
         "is an empty list, which allows no origin; list the origins that may call you, or use '*' for a public API.",
     });
   }
+  const scan = newOriginScan();
   entries.forEach((entry, index) => {
+    // The common entry, an origin written as a browser sends it, which diagnoseOriginString would
+    // find exact: one scan and a Set entry, no allocation, so that a long list compiles quickly.
+    if (typeof entry === 'string' && scanOrigin(entry, scan)) {
+      exact.add(entry);
+      if (isInsecureScanned(entry, scan)) insecureEntries.push(entry);
+      return;
+    }
     const name = isList ? `origin[${index}]` : 'origin';
     const push = (issue: Issue) => issues.push({ ...issue, option: name, value: entry });
     if (typeof entry === 'string') {
@@ -332,11 +360,10 @@ export function compileOrigins(option: unknown, issues: CorsConfigIssue[]): Orig
         allowNull = true;
         return;
       }
-      const diagnosis = diagnoseOriginString(entry);
+      const diagnosis = diagnoseNotAnOrigin(entry);
       if (diagnosis.kind === 'issue') push(diagnosis.issue);
       else {
-        if (diagnosis.kind === 'exact') exact.add(diagnosis.origin.serialized);
-        else patterns.push(diagnosis.pattern);
+        patterns.push(diagnosis.pattern);
         noteEntry(diagnosis, entry, name, entry);
       }
     } else if (entry instanceof RegExp) {
