@@ -292,38 +292,26 @@ export function callbackParameter(fn: (...args: never[]) => unknown): string | n
   return second !== undefined && /^(callback|cb|done|next)\w*$/i.test(second) ? second : null;
 }
 
+/** The matcher while {@link compileOrigins} fills it in. */
+type MatcherDraft = {
+  -readonly [K in keyof OriginMatcher]: OriginMatcher[K] extends ReadonlySet<infer T>
+    ? Set<T>
+    : OriginMatcher[K] extends readonly (infer T)[]
+      ? T[]
+      : OriginMatcher[K];
+};
+
 /** Compiles the `origin` option (anything but `'*'`), pushing every problem onto `issues`. */
 export function compileOrigins(option: unknown, issues: CorsConfigIssue[]): OriginMatcher {
-  const exact = new Set<string>();
-  const patterns: OriginPattern[] = [];
-  const regexps: RegExp[] = [];
-  const functions: OriginFunction[] = [];
-  const insecureEntries: string[] = [];
-  const publicSuffixEntries: PublicSuffixEntry[] = [];
-  let allowNull = false;
-  /** What the credentials check and the Public Suffix List check need to know of an entry. */
-  const noteEntry = (
-    diagnosis: Exclude<Diagnosis, { kind: 'issue' }>,
-    entry: string | RegExp,
-    option: string,
-    cover: string,
-  ) => {
-    if (diagnosis.kind === 'exact') {
-      if (isInsecure(diagnosis.origin.scheme, diagnosis.origin.host)) insecureEntries.push(cover);
-      return;
-    }
-    const { pattern, publicSuffix } = diagnosis;
-    if (isInsecure(pattern.scheme, pattern.host ?? `x${pattern.hostSuffix}`))
-      insecureEntries.push(cover);
-    if (publicSuffix !== null) {
-      publicSuffixEntries.push({
-        option,
-        value: entry,
-        cover,
-        suffix: (pattern.hostSuffix as string).slice(1),
-        section: publicSuffix,
-      });
-    }
+  const draft: MatcherDraft = {
+    exact: new Set(),
+    allowNull: false,
+    patterns: [],
+    regexps: [],
+    functions: [],
+    needsParse: false,
+    insecureEntries: [],
+    publicSuffixEntries: [],
   };
   const entries: readonly unknown[] = Array.isArray(option) ? option : [option];
   const isList = Array.isArray(option);
@@ -340,94 +328,123 @@ export function compileOrigins(option: unknown, issues: CorsConfigIssue[]): Orig
   entries.forEach((entry, index) => {
     // The common entry, an origin written as a browser sends it, which diagnoseOriginString would
     // find exact: one scan and a Set entry, no allocation, so that a long list compiles quickly.
+    // The rest is in compileEntry, which a list of such origins never runs (nor compiles).
     if (typeof entry === 'string' && scanOrigin(entry, scan)) {
-      exact.add(entry);
-      if (isInsecureScanned(entry, scan)) insecureEntries.push(entry);
+      draft.exact.add(entry);
+      if (isInsecureScanned(entry, scan)) draft.insecureEntries.push(entry);
+    } else compileEntry(draft, entry, isList ? `origin[${index}]` : 'origin', isList, issues);
+  });
+  draft.needsParse =
+    draft.patterns.length > 0 || draft.regexps.length > 0 || draft.functions.length > 0;
+  return draft;
+}
+
+/** One entry that is not an origin as a browser sends it: a pattern, `'null'`, a RegExp, a function, or a mistake. */
+function compileEntry(
+  draft: MatcherDraft,
+  entry: unknown,
+  name: string,
+  isList: boolean,
+  issues: CorsConfigIssue[],
+): void {
+  const push = (issue: Issue) => issues.push({ ...issue, option: name, value: entry });
+  if (typeof entry === 'string') {
+    if (entry === '*') {
+      push({
+        code: 'origin_wildcard_in_list',
+        message:
+          "'*' cannot be combined with other origins; use origin: '*' alone for a public API, or list origins.",
+      });
       return;
     }
-    const name = isList ? `origin[${index}]` : 'origin';
-    const push = (issue: Issue) => issues.push({ ...issue, option: name, value: entry });
-    if (typeof entry === 'string') {
-      if (entry === '*') {
-        push({
-          code: 'origin_wildcard_in_list',
-          message:
-            "'*' cannot be combined with other origins; use origin: '*' alone for a public API, or list origins.",
-        });
-        return;
-      }
-      if (entry === 'null') {
-        allowNull = true;
-        return;
-      }
-      const diagnosis = diagnoseNotAnOrigin(entry);
-      if (diagnosis.kind === 'issue') push(diagnosis.issue);
-      else {
-        patterns.push(diagnosis.pattern);
-        noteEntry(diagnosis, entry, name, entry);
-      }
-    } else if (entry instanceof RegExp) {
-      const analysis = analyseOriginRegExp(entry);
-      if (analysis.kind === 'refused') {
-        push(analysis.problem);
-        return;
-      }
-      // Each cover is checked like the string that says the same, so a RegExp is never let
-      // through where that string would be refused.
-      let valid = true;
-      for (const cover of analysis.covers) {
-        const diagnosis = diagnoseOriginString(cover);
-        if (diagnosis.kind === 'issue') {
-          push({
-            code: diagnosis.issue.code,
-            message: `matches ${cover}, which ${diagnosis.issue.message}`,
-          });
-          valid = false;
-        } else noteEntry(diagnosis, entry, name, cover);
-      }
-      if (!valid) return;
-      if (analysis.exact) {
-        for (const cover of analysis.covers) exact.add(cover);
-      } else regexps.push(analysis.regexp);
-    } else if (typeof entry === 'function') {
-      const callback = callbackParameter(entry as OriginFunction);
-      if (callback !== null) {
-        push({
-          code: 'origin_function_callback',
-          message: `takes a callback '${callback}' as its second parameter, the cors and @fastify/cors style ((origin, ${callback}) => ${callback}(null, true)); @cors/core calls origin(origin, request) and reads what it returns. Return true or false instead, or a promise of one: origin: (origin) => allowed.has(origin), or async (origin) => (await lookup(origin)) !== null.`,
-        });
-        return;
-      }
-      functions.push(entry as OriginFunction);
-    } else if (entry === true && !isList) {
-      push({
-        code: 'origin_reflect_all',
-        message:
-          "true would reflect every origin, which lets any site read your responses; write '*' for a public API, or list the origins that may call you.",
-      });
-    } else if (entry === false && !isList) {
-      push({
-        code: 'origin_disabled',
-        message:
-          'false would turn CORS off; leave this middleware out instead (to turn it off for one route: `config: { cors: false }` on Fastify, `@Cors(false)` on Nest), or list the origins that may call you.',
-      });
-    } else {
-      push({
-        code: 'origin_invalid_type',
-        message: `must be '*', an origin string, a pattern, 'null', an anchored RegExp, a function, or an array of these; got ${describeValue(entry)}.`,
-      });
+    if (entry === 'null') {
+      draft.allowNull = true;
+      return;
     }
-  });
-  return {
-    exact,
-    allowNull,
-    patterns,
-    regexps,
-    functions,
-    needsParse: patterns.length > 0 || regexps.length > 0 || functions.length > 0,
-    insecureEntries,
-    publicSuffixEntries,
-  };
+    const diagnosis = diagnoseNotAnOrigin(entry);
+    if (diagnosis.kind === 'issue') push(diagnosis.issue);
+    else {
+      draft.patterns.push(diagnosis.pattern);
+      noteEntry(draft, diagnosis, entry, name, entry);
+    }
+  } else if (entry instanceof RegExp) {
+    const analysis = analyseOriginRegExp(entry);
+    if (analysis.kind === 'refused') {
+      push(analysis.problem);
+      return;
+    }
+    // Each cover is checked like the string that says the same, so a RegExp is never let
+    // through where that string would be refused.
+    let valid = true;
+    for (const cover of analysis.covers) {
+      const diagnosis = diagnoseOriginString(cover);
+      if (diagnosis.kind === 'issue') {
+        push({
+          code: diagnosis.issue.code,
+          message: `matches ${cover}, which ${diagnosis.issue.message}`,
+        });
+        valid = false;
+      } else noteEntry(draft, diagnosis, entry, name, cover);
+    }
+    if (!valid) return;
+    if (analysis.exact) {
+      for (const cover of analysis.covers) draft.exact.add(cover);
+    } else draft.regexps.push(analysis.regexp);
+  } else if (typeof entry === 'function') {
+    const callback = callbackParameter(entry as OriginFunction);
+    if (callback !== null) {
+      push({
+        code: 'origin_function_callback',
+        message: `takes a callback '${callback}' as its second parameter, the cors and @fastify/cors style ((origin, ${callback}) => ${callback}(null, true)); @cors/core calls origin(origin, request) and reads what it returns. Return true or false instead, or a promise of one: origin: (origin) => allowed.has(origin), or async (origin) => (await lookup(origin)) !== null.`,
+      });
+      return;
+    }
+    draft.functions.push(entry as OriginFunction);
+  } else if (entry === true && !isList) {
+    push({
+      code: 'origin_reflect_all',
+      message:
+        "true would reflect every origin, which lets any site read your responses; write '*' for a public API, or list the origins that may call you.",
+    });
+  } else if (entry === false && !isList) {
+    push({
+      code: 'origin_disabled',
+      message:
+        'false would turn CORS off; leave this middleware out instead (to turn it off for one route: `config: { cors: false }` on Fastify, `@Cors(false)` on Nest), or list the origins that may call you.',
+    });
+  } else {
+    push({
+      code: 'origin_invalid_type',
+      message: `must be '*', an origin string, a pattern, 'null', an anchored RegExp, a function, or an array of these; got ${describeValue(entry)}.`,
+    });
+  }
+}
+
+/** What the credentials check and the Public Suffix List check need to know of an entry. */
+function noteEntry(
+  draft: MatcherDraft,
+  diagnosis: Exclude<Diagnosis, { kind: 'issue' }>,
+  entry: string | RegExp,
+  option: string,
+  cover: string,
+): void {
+  if (diagnosis.kind === 'exact') {
+    if (isInsecure(diagnosis.origin.scheme, diagnosis.origin.host))
+      draft.insecureEntries.push(cover);
+    return;
+  }
+  const { pattern, publicSuffix } = diagnosis;
+  if (isInsecure(pattern.scheme, pattern.host ?? `x${pattern.hostSuffix}`))
+    draft.insecureEntries.push(cover);
+  if (publicSuffix !== null) {
+    draft.publicSuffixEntries.push({
+      option,
+      value: entry,
+      cover,
+      suffix: (pattern.hostSuffix as string).slice(1),
+      section: publicSuffix,
+    });
+  }
 }
 
 /**
