@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates src/public-suffixes.ts, the Public Suffix List as a compact table, from the list that
+// Generates src/public-suffix-table.ts, the Public Suffix List as a compact table, from the list that
 // the `tldts` package ships (a devDependency: the core keeps zero runtime dependencies).
 //
 //   npm run update:psl -w @cors/core     (after `npm install -D tldts@latest -w @cors/core`)
