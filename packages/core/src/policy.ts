@@ -11,7 +11,7 @@ import {
 import { createDecider, type CompiledPolicy } from './decide.js';
 import { POLICY_RULES } from './explain.js';
 import { CorsConfigError, describeValue, type CorsConfigIssue } from './errors.js';
-import { compileOrigins, type OriginMatcher } from './origin-config.js';
+import { compileOrigins, type OriginMatcher, type PublicSuffixEntry } from './origin-config.js';
 import {
   FORBIDDEN_METHODS,
   NORMALIZED_METHODS,
@@ -301,41 +301,12 @@ function compile(
   const allowedHeaders = readHeaderList(o.allowedHeaders, 'allowedHeaders', issues);
   const exposedHeaders = readHeaderList(o.exposedHeaders, 'exposedHeaders', issues);
 
-  let maxAge: number | undefined;
-  if (o.maxAge !== undefined) {
-    if (typeof o.maxAge !== 'number' || !Number.isInteger(o.maxAge) || o.maxAge < 0) {
-      issues.push({
-        code: 'max_age_invalid',
-        option: 'maxAge',
-        value: o.maxAge,
-        message: `must be a whole number of seconds, 0 or more (0 disables the browser's preflight cache); got ${describeValue(o.maxAge)}.`,
-      });
-    } else if (o.maxAge > MAX_MAX_AGE) {
-      issues.push({
-        code: 'max_age_too_large',
-        option: 'maxAge',
-        value: o.maxAge,
-        message: `is more than any browser keeps a preflight (Chromium caps at 7200, Firefox at ${MAX_MAX_AGE}); write 7200.`,
-      });
-    } else {
-      maxAge = o.maxAge;
-    }
-  }
-
-  let optionsSuccessStatus = 204;
-  if (o.optionsSuccessStatus !== undefined) {
-    const status = o.optionsSuccessStatus;
-    if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 299) {
-      issues.push({
-        code: 'options_success_status_invalid',
-        option: 'optionsSuccessStatus',
-        value: status,
-        message: `must be an ok status from 200 to 299 (browsers fail a preflight with any other); got ${describeValue(status)}. Write 204, or 200 for very old clients.`,
-      });
-    } else {
-      optionsSuccessStatus = status;
-    }
-  }
+  // Read only when set: a function runs (and V8 compiles it) only when it is called.
+  const maxAge = o.maxAge === undefined ? undefined : readMaxAge(o.maxAge, issues);
+  const optionsSuccessStatus =
+    o.optionsSuccessStatus === undefined
+      ? 204
+      : readOptionsSuccessStatus(o.optionsSuccessStatus, issues);
 
   // Combinations that browsers refuse or that would expose credentialed responses.
   if (withCredentials) {
@@ -394,21 +365,8 @@ function compile(
       );
     }
   }
-  // Anyone can own a name under a public suffix: with credentials that is reading your users' data,
-  // without it a reading of your public responses by strangers, which may be what you mean.
-  for (const entry of matcher?.publicSuffixEntries ?? []) {
-    const whose =
-      entry.section === 'private'
-        ? `a shared-hosting domain on the Public Suffix List, where anyone can get a subdomain`
-        : `a public suffix, where anyone can register a name`;
-    const what = entry.cover === entry.value ? '' : `matches ${entry.cover}, which `;
-    (withCredentials ? issues : warnings).push({
-      code: 'origin_pattern_public_suffix',
-      option: entry.option,
-      value: entry.value,
-      message: `${what}would allow every site under '${entry.suffix}', ${whose}${withCredentials ? ', together with credentials' : ''}; list your own origins there instead, e.g. '${entry.cover.replace('*.', 'your-app.')}'.`,
-    });
-  }
+  if (matcher !== null && matcher.publicSuffixEntries.length > 0)
+    reportPublicSuffixEntries(matcher.publicSuffixEntries, withCredentials, issues, warnings);
   if (allowPrivateNetwork && wildcard) {
     issues.push({
       code: 'private_network_with_wildcard_origin',
@@ -438,6 +396,67 @@ function compile(
     dangerouslyAllowInsecureOrigins,
   });
   return { options: normalized, wildcard, matcher };
+}
+
+/**
+ * Anyone can own a name under a public suffix: with credentials that is reading your users' data
+ * (an issue), without it a reading of your public responses by strangers, which may be what you
+ * mean (a warning).
+ */
+function reportPublicSuffixEntries(
+  entries: readonly PublicSuffixEntry[],
+  withCredentials: boolean,
+  issues: CorsConfigIssue[],
+  warnings: CorsConfigIssue[],
+): void {
+  for (const entry of entries) {
+    const whose =
+      entry.section === 'private'
+        ? `a shared-hosting domain on the Public Suffix List, where anyone can get a subdomain`
+        : `a public suffix, where anyone can register a name`;
+    const what = entry.cover === entry.value ? '' : `matches ${entry.cover}, which `;
+    (withCredentials ? issues : warnings).push({
+      code: 'origin_pattern_public_suffix',
+      option: entry.option,
+      value: entry.value,
+      message: `${what}would allow every site under '${entry.suffix}', ${whose}${withCredentials ? ', together with credentials' : ''}; list your own origins there instead, e.g. '${entry.cover.replace('*.', 'your-app.')}'.`,
+    });
+  }
+}
+
+function readMaxAge(value: unknown, issues: CorsConfigIssue[]): number | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    issues.push({
+      code: 'max_age_invalid',
+      option: 'maxAge',
+      value,
+      message: `must be a whole number of seconds, 0 or more (0 disables the browser's preflight cache); got ${describeValue(value)}.`,
+    });
+    return undefined;
+  }
+  if (value > MAX_MAX_AGE) {
+    issues.push({
+      code: 'max_age_too_large',
+      option: 'maxAge',
+      value,
+      message: `is more than any browser keeps a preflight (Chromium caps at 7200, Firefox at ${MAX_MAX_AGE}); write 7200.`,
+    });
+    return undefined;
+  }
+  return value;
+}
+
+function readOptionsSuccessStatus(value: unknown, issues: CorsConfigIssue[]): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 200 || value > 299) {
+    issues.push({
+      code: 'options_success_status_invalid',
+      option: 'optionsSuccessStatus',
+      value,
+      message: `must be an ok status from 200 to 299 (browsers fail a preflight with any other); got ${describeValue(value)}. Write 204, or 200 for very old clients.`,
+    });
+    return 204;
+  }
+  return value;
 }
 
 function readBoolean(

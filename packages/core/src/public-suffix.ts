@@ -15,6 +15,8 @@ let rules: Map<string, PublicSuffixSection> | null = null;
 function readTable(table: string): Map<string, PublicSuffixSection> {
   const map = new Map<string, PublicSuffixSection>();
   const parents: string[] = [];
+  /** The label before, at each open level: a capital letter starts a label with its first 1-26 characters. */
+  const previous: string[] = [''];
   let labelStart = 0;
   let last = '';
   for (let i = 0; i <= table.length; i++) {
@@ -24,13 +26,22 @@ function readTable(table: string): Map<string, PublicSuffixSection> {
       let label = table.slice(labelStart, i);
       const mark = label[label.length - 1];
       if (mark === '+' || mark === '~') label = label.slice(0, -1);
+      const shared = label.charCodeAt(0) - 64;
+      if (shared >= 1 && shared <= 26)
+        label = (previous[previous.length - 1] as string).slice(0, shared) + label.slice(1);
+      previous[previous.length - 1] = label;
       const parent = parents[parents.length - 1];
       const name = parent === undefined ? label : `${label}.${parent}`;
       if (mark !== '~') map.set(name, mark === '+' ? 'private' : 'icann');
       last = name.startsWith('!') ? name.slice(1) : name;
     }
-    if (ch === '(') parents.push(last);
-    else if (ch === ')') parents.pop();
+    if (ch === '(') {
+      parents.push(last);
+      previous.push('');
+    } else if (ch === ')') {
+      parents.pop();
+      previous.pop();
+    }
     labelStart = i + 1;
   }
   return map;

@@ -256,6 +256,21 @@ describe('credentials refuses unsafe combinations at start-up', () => {
     expect(issue.value).toEqual(['http://app.example.com', 'http://*.example.org']);
   });
 
+  it('refuses credentials with plain ws: origins too, but not wss:, https: or ws: on loopback', () => {
+    const issue = only({
+      origin: [
+        'ws://app.example.com',
+        'wss://app.example.com',
+        'https://app.example.com',
+        'ws://localhost:8080',
+        'ws://*.example.org',
+      ],
+      credentials: true,
+    });
+    expect(issue.code).toBe('credentials_with_insecure_origin');
+    expect(issue.value).toEqual(['ws://app.example.com', 'ws://*.example.org']);
+  });
+
   it('allows credentials with plain-http loopback origins', () => {
     expect(() =>
       createCorsPolicy({

@@ -12,6 +12,7 @@ import {
   type CorsDecision,
   type CorsRequest,
 } from '../src/index.js';
+import { diagnoseNotAnOrigin } from '../src/origin-config.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const FUZZ = { numRuns: RUNS };
@@ -183,6 +184,18 @@ describe('properties', () => {
         const parsed = parseOrigin(value);
         expect(parsed !== null).toBe(modelIsOrigin(value));
         if (parsed !== null) expect(parsed.serialized).toBe(value);
+      }),
+      FUZZ,
+    );
+  });
+
+  it('no check for a mistyped origin fires on an origin a browser sends (so parseOrigin may come first)', () => {
+    fc.assert(
+      fc.property(originValue, (value) => {
+        if (parseOrigin(value)?.kind !== 'tuple') return;
+        // Past every check, and not a pattern: only the last step's verdict on the host is left.
+        const diagnosis = diagnoseNotAnOrigin(value);
+        expect(diagnosis.kind === 'issue' && diagnosis.issue.code).toBe('origin_invalid_host');
       }),
       FUZZ,
     );

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CorsConfigError, createCorsPolicy, type CorsOptions } from '../src/index.js';
 import { publicSuffixSection } from '../src/public-suffix.js';
 // @ts-expect-error -- a plain .mjs build script without types
-import { renderPublicSuffixTable } from '../scripts/generate-public-suffixes.mjs';
+import { readRules, renderPublicSuffixTable } from '../scripts/generate-public-suffixes.mjs';
 
 const codes = (options: unknown) => {
   try {
@@ -26,6 +26,21 @@ describe('the public suffix table', () => {
       'utf8',
     );
     expect(committed).toBe(await renderPublicSuffixTable());
+  });
+
+  it('reads back every rule of the installed list, with its section', async () => {
+    const rules = (await (readRules as () => Promise<{ rule: string; section: string }[]>)()).map(
+      ({ rule, section }) => [rule, section] as const,
+    );
+    expect(rules.length).toBeGreaterThan(10_000);
+    const listed = new Set(rules.map(([rule]) => rule));
+    for (const [rule, section] of rules) {
+      if (rule.startsWith('!')) expect(publicSuffixSection(rule.slice(1)), rule).toBeNull();
+      else if (rule.startsWith('*.')) {
+        const under = `not-listed-0.${rule.slice(2)}`;
+        if (!listed.has(`!${under}`)) expect(publicSuffixSection(under), rule).toBe(section);
+      } else if (rule.includes('.')) expect(publicSuffixSection(rule), rule).toBe(section);
+    }
   });
 
   it.each([
