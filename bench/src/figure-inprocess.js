@@ -2,6 +2,8 @@
 // middleware alone on minimal objects, and the whole app on real request/response objects) on
 // every scenario; and, for the middleware rows, S7 at three sizes of the hostile header to see how
 // its cost grows.
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { measureInProcess } from './inprocess.js';
 import { HOSTILE_SIZES, hostileScenario } from './scenarios.js';
 
@@ -16,29 +18,48 @@ export function inProcessRows(frameworks) {
   );
 }
 
-export async function inProcessFigure(frameworks, scenarios, settings, log) {
+/** Every scenario of one row, in this process. */
+export async function measureRow(row, scenarios, settings, log) {
+  const results = {};
+  // A whole app's call is microseconds with its own garbage: longer samples, more of them.
+  const sampling = row.level === 'app' ? settings.inprocessApp : settings.inprocess;
+  for (const scenario of scenarios) {
+    log(`in-process  ${row.id} ${scenario.id}`);
+    results[scenario.id] = await measureInProcess(row, scenario, sampling);
+  }
+  const growth = {};
+  if (row.level === 'middleware' && scenarios.some((s) => s.hostile)) {
+    for (const size of HOSTILE_SIZES) {
+      log(`in-process  ${row.id} S7 at ${size} bytes`);
+      growth[size] = await measureInProcess(row, hostileScenario(size), settings.inprocess);
+    }
+  }
+  return {
+    id: row.id,
+    framework: row.framework.id,
+    level: row.level,
+    shape: row.shape,
+    results,
+    ...(Object.keys(growth).length > 0 ? { growth } : {}),
+  };
+}
+
+/**
+ * Each row in a fresh process (./inprocess-child.js): a row measured after others would run on
+ * a heap and on shared code (the core's, the frameworks') that other rows' apps and policies
+ * have shaped, and its figures would depend on the order of the rows.
+ */
+export async function inProcessFigure(frameworks, scenarios) {
   const rows = [];
   for (const row of inProcessRows(frameworks)) {
-    const results = {};
-    for (const scenario of scenarios) {
-      log(`in-process  ${row.id} ${scenario.id}`);
-      results[scenario.id] = await measureInProcess(row, scenario, settings.inprocess);
-    }
-    const growth = {};
-    if (row.level === 'middleware' && scenarios.some((s) => s.hostile)) {
-      for (const size of HOSTILE_SIZES) {
-        log(`in-process  ${row.id} S7 at ${size} bytes`);
-        growth[size] = await measureInProcess(row, hostileScenario(size), settings.inprocess);
-      }
-    }
-    rows.push({
-      id: row.id,
-      framework: row.framework.id,
-      level: row.level,
-      shape: row.shape,
-      results,
-      ...(Object.keys(growth).length > 0 ? { growth } : {}),
+    const child = fork(new URL('./inprocess-child.js', import.meta.url), [row.id], {
+      env: { ...process.env, BENCH_SCENARIOS: scenarios.map((s) => s.id).join(',') },
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    const [measured] = await once(child, 'message');
+    await once(child, 'exit');
+    rows.push(measured);
   }
   return rows;
 }

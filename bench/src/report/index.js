@@ -22,7 +22,11 @@ function machineNote(meta) {
 function header({ meta }) {
   const s = meta.settings;
   const mode =
-    `${meta.mode}: in-process ${s.inprocess.samples} samples of about ${s.inprocess.sampleMs} ms per contender; ` +
+    `${meta.mode}: in-process, each row in a fresh process, ${s.inprocess.samples} samples of about ${s.inprocess.sampleMs} ms per contender` +
+    (s.inprocessApp
+      ? ` (whole apps: ${s.inprocessApp.samples} of about ${s.inprocessApp.sampleMs} ms)`
+      : '') +
+    '; ' +
     `HTTP ${s.rounds} rounds of ${s.load.duration} s per contender (${s.load.connections} connections), ` +
     `S7 ${s.hostileRounds ?? s.rounds} rounds of ${s.hostileLoad.amount} requests; ` +
     `start-up ${s.startup.processes} processes per library`;
