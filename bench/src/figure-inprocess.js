@@ -45,21 +45,38 @@ export async function measureRow(row, scenarios, settings, log) {
 }
 
 /**
- * Each row in a fresh process (./inprocess-child.js): a row measured after others would run on
- * a heap and on shared code (the core's, the frameworks') that other rows' apps and policies
- * have shaped, and its figures would depend on the order of the rows.
+ * Each row and scenario in a fresh process (./inprocess-child.js): a row measured after others
+ * would run on a heap and on shared code (the core's, the frameworks') that other rows' apps and
+ * policies have shaped, and its figures would depend on the order of the rows; and a whole app
+ * that keeps garbage between calls (Express in this harness, see bench/README.md) cannot run
+ * every scenario in one heap.
  */
 export async function inProcessFigure(frameworks, scenarios) {
   const rows = [];
   for (const row of inProcessRows(frameworks)) {
-    const child = fork(new URL('./inprocess-child.js', import.meta.url), [row.id], {
-      env: { ...process.env, BENCH_SCENARIOS: scenarios.map((s) => s.id).join(',') },
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    const parts = [];
+    for (const scenario of scenarios) parts.push(await inChild(row.id, scenario.id));
+    const [first] = parts;
+    const growth = Object.assign({}, ...parts.map((part) => part.growth ?? {}));
+    rows.push({
+      ...first,
+      results: Object.assign({}, ...parts.map((part) => part.results)),
+      ...(Object.keys(growth).length > 0 ? { growth } : {}),
     });
-    const [measured] = await once(child, 'message');
-    await once(child, 'exit');
-    rows.push(measured);
   }
   return rows;
+}
+
+/** One row's figures for one scenario, from a child process. */
+async function inChild(rowId, scenarioId) {
+  const child = fork(new URL('./inprocess-child.js', import.meta.url), [rowId], {
+    env: { ...process.env, BENCH_SCENARIOS: scenarioId },
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let measured;
+  child.on('message', (message) => (measured = message));
+  const [code] = await once(child, 'exit');
+  if (measured === undefined) throw new Error(`in-process ${rowId} ${scenarioId}: exit ${code}`);
+  return measured;
 }
