@@ -12,7 +12,7 @@ import {
   appendVary,
   checkCrossOriginFromHeaderRecord,
   checkDecisionListener,
-  corsDisabledDecision,
+  decideCors,
   readProtectionOptions,
   settleCrossOriginCheck,
   headerString,
@@ -298,7 +298,7 @@ function decidingMiddleware<Ctx extends CorsContext>(
 
     const policy = select(ctx);
     const request = corsRequestFromHeaderRecord(ctx.method, ctx.req.headers);
-    const pending = policy === null ? corsDisabledDecision(request) : policy.decide(request);
+    const pending = decideCors(policy, request);
     // Async only when the user gave a function that returns a promise (the core's rule); a
     // rejection propagates to Koa's error handling like any middleware error.
     if (isThenable<CorsDecision>(pending)) {
