@@ -45,6 +45,8 @@ export type {
 export { keepVary } from './keep-vary.js';
 export type { WriteHeadTarget } from './keep-vary.js';
 export { writeCorsDecision } from './write-decision.js';
+export { protectReply, runCorsOnReply } from './reply.js';
+export type { CorsReply, ReplyListeners } from './reply.js';
 export { corsDisabledDecision, decideCors } from './disabled.js';
 export {
   isThenable,

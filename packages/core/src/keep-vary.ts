@@ -23,9 +23,12 @@ export interface WriteHeadTarget {
 const VARY_TOKENS = Symbol.for('@cors/core vary tokens');
 /** The response's own `writeHead`, kept on the response while the shared wrapper stands in. */
 const WRITE_HEAD = Symbol.for('@cors/core writeHead');
+/** CORS headers written on a framework's reply rather than on the response (see keepVary). */
+const KEPT_HEADERS = Symbol.for('@cors/core kept headers');
 
 interface Kept extends WriteHeadTarget {
   [VARY_TOKENS]?: string;
+  [KEPT_HEADERS]?: Readonly<Record<string, string>> | undefined;
   [WRITE_HEAD]?: (...args: unknown[]) => unknown;
 }
 
@@ -39,14 +42,25 @@ interface Kept extends WriteHeadTarget {
  * A `Vary` given to `writeHead(status, headers)` in an object is merged with the response's own
  * and with the tokens; a header list given as an array is left to Node.
  *
+ * `headers`: the decision's CORS headers, when they were written on a framework's reply (Fastify's)
+ * rather than on `res`. The framework passes them to `writeHead(status, headers)`; a head written
+ * without them, and without them on `res` either, is a response the framework rebuilt on the raw
+ * response (Nest on Fastify answers an error thrown in a middleware so), and they are added to it.
+ *
  * @example
  * writeCorsHeaders(res, decision, false);
  * if (!decision.end && decision.vary !== '') keepVary(res, decision.vary);
  */
-export function keepVary(res: WriteHeadTarget, tokens: string): void {
+export function keepVary(
+  res: WriteHeadTarget,
+  tokens: string,
+  headers?: Readonly<Record<string, string>>,
+): void {
   const kept = res as Kept;
   const wrapped = kept[VARY_TOKENS] !== undefined;
   kept[VARY_TOKENS] = tokens;
+  // Only responses whose headers are on a reply get the property: the others keep their shape.
+  if (headers !== undefined || kept[KEPT_HEADERS] !== undefined) kept[KEPT_HEADERS] = headers;
   if (wrapped) return;
   // Kept unbound on purpose: writeHeadKeepingVary calls it with the response as `this`.
   // eslint-disable-next-line @typescript-eslint/unbound-method
@@ -55,32 +69,53 @@ export function keepVary(res: WriteHeadTarget, tokens: string): void {
 }
 
 /** Stands in for `writeHead` on a kept response: merges the tokens back, then writes the head. */
-function writeHeadKeepingVary(this: Kept, ...args: unknown[]): unknown {
-  const tokens = this[VARY_TOKENS] as string;
-  const own = this.getHeader('vary');
-  // writeHead(status[, message][, headers]): the headers, when given, come last.
-  const last = args.length > 1 ? args[args.length - 1] : undefined;
+function writeHeadKeepingVary(
+  this: Kept,
+  status: unknown,
+  reason?: unknown,
+  fields?: unknown,
+): unknown {
+  // writeHead(status[, message][, headers]): the headers, when given, come last. Named
+  // parameters rather than `...args`: this runs on every response.
+  const count = arguments.length;
+  const last = count > 2 ? fields : count > 1 ? reason : undefined;
   const headers =
     typeof last === 'object' && last !== null && !Array.isArray(last)
       ? (last as Record<string, unknown>)
       : undefined;
+  const tokens = this[VARY_TOKENS] as string;
+  const own = this.getHeader('vary');
   const name = headers === undefined ? undefined : varyName(headers);
+  const lost = this[KEPT_HEADERS];
+  if (headers !== undefined && lost !== undefined) restoreHeaders(this, headers, lost);
   if (headers !== undefined && name !== undefined) {
     // That `Vary` replaces the response's own: the response's tokens and ours go into it, and the
     // response is left alone. (Fastify sends its reply headers so, and Node writes such a head
     // without a `setHeader` per header only while the response has none of its own.)
-    const given = appendVary(headerString(own), [headers[name]].flat().join(', '));
+    const given = appendVary(headerString(own), headerString(headers[name]) as string);
     headers[name] = appendVary(given, tokens);
   } else {
     const vary = mergedVary(own, tokens);
     if (vary !== undefined) this.setHeader('vary', vary);
   }
-  return (this[WRITE_HEAD] as (...args: unknown[]) => unknown).apply(this, args);
+  const writeHead = this[WRITE_HEAD] as (...args: unknown[]) => unknown;
+  if (count > 2) return writeHead.call(this, status, reason, fields);
+  return count > 1 ? writeHead.call(this, status, reason) : writeHead.call(this, status);
 }
 
-/** The name under which a head object holds `Vary`, in whatever case; lower case is looked up first. */
 function varyName(headers: Record<string, unknown>): string | undefined {
   if (headers.vary !== undefined) return 'vary';
   for (const name in headers) if (name.length === 4 && name.toLowerCase() === 'vary') return name;
   return undefined;
+}
+
+/** Adds to a head the kept CORS headers that neither it nor the response has. */
+function restoreHeaders(
+  res: WriteHeadTarget,
+  head: Record<string, unknown>,
+  lost: Readonly<Record<string, string>>,
+): void {
+  for (const name in lost) {
+    if (head[name] === undefined && res.getHeader(name) === undefined) head[name] = lost[name];
+  }
 }

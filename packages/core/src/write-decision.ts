@@ -16,7 +16,9 @@ import type { CorsDecision } from './types.js';
  * Writes `decision` onto a response: its headers through `target` (see {@link writeCorsHeaders};
  * `replacing` removes an earlier policy's), then, for a decision that ends the request, returns
  * the status and headers to send with an empty body; for any other, keeps its `Vary` tokens on
- * `res` past the route (see {@link keepVary}) and returns `undefined`: go on to the route.
+ * `res` past the route (see {@link keepVary}) and returns `undefined`: go on to the route. With
+ * `keepHeaders` (headers written on a framework's reply, not on `res`), the headers are kept on
+ * `res` too, for a head the framework writes there without them (see {@link keepVary}).
  *
  * @param target - Where the framework keeps the response's headers (Node's `res`, Koa's `ctx.res`,
  * a wrapper of Fastify's `reply`).
@@ -31,9 +33,17 @@ export function writeCorsDecision(
   res: WriteHeadTarget,
   decision: CorsDecision,
   replacing: boolean,
+  keepHeaders = false,
 ): PreflightFraming | undefined {
   writeCorsHeaders(target, decision, replacing);
   if (decision.end) return preflightFraming(decision);
-  if (decision.vary !== '') keepVary(res, decision.vary);
+  const headers = keepHeaders ? decision.headers : undefined;
+  if (decision.vary !== '' || (headers !== undefined && hasHeaders(headers)))
+    keepVary(res, decision.vary, headers);
   return undefined;
+}
+
+function hasHeaders(headers: object): boolean {
+  for (const _ in headers) return true;
+  return false;
 }

@@ -15,25 +15,20 @@ import type {
 import fp from 'fastify-plugin';
 import {
   CorsError,
-  checkCrossOriginFromNodeRequest,
-  decideCors,
   corsRequestFromHeaderRecord,
   readProtectionOptions,
-  thenOrNow,
   policyForRequest,
   readAdapterOptions,
-  replyHeaderTarget,
+  protectReply,
+  runCorsOnReply,
   runCorsStep,
   settleCors,
-  settleCrossOriginCheck,
-  writeCorsDecision,
   type AdapterOptionSpec,
   type CorsDecision,
   type CorsOptions,
   type CorsPolicy,
   type CorsPolicySelector,
   type CrossOriginDecision,
-  type CrossOriginProtection,
   type CrossOriginProtectionOptions,
 } from '@cors/core';
 import { createRouteTable, kRegistered, routeOnce, type DeclaredRoute } from './routes.js';
@@ -196,21 +191,6 @@ function checkScope(fastify: FastifyInstance): void {
     throw new CorsError('ERR_CORS_ALREADY_REGISTERED', FASTIFY_CORS_CONFLICT);
 }
 
-/**
- * Checks requests for CSRF (the target as received: `request.raw.url`, where a scope's prefix is
- * not stripped), tells `listener`, and on a refusal sends the core's `403` over the CORS headers
- * already set. The protection is the request's (its policy's, or the standalone plugin's); the
- * step returns `true` when it refused.
- */
-function crossOriginGuard(listener: CrossOriginDecisionListener | undefined) {
-  return (reply: FastifyReply, protection: CrossOriginProtection | null | undefined) => {
-    const checked = checkCrossOriginFromNodeRequest(protection, reply.request.raw);
-    return settleCrossOriginCheck(checked, reply.request, listener, (refusal) => {
-      void reply.code(refusal.status).headers(refusal.headers).send(refusal.body);
-    });
-  };
-}
-
 const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) => {
   checkScope(fastify);
   const { source, own } = readAdapterOptions<FastifyRequest>(PLUGIN_NAME, options, PLUGIN_OPTIONS);
@@ -230,7 +210,6 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
   // With `preHandler`, `reply.callNotFound()` runs the 404 context's preHandler hooks, this one
   // included, a second time for the same request.
   const decided = hook === 'preHandler' ? new WeakSet<FastifyRequest>() : null;
-  const protect = crossOriginGuard(settings.onCrossOriginDecision);
   let conflict: CorsError | undefined;
 
   fastify.addHook('onRoute', function onRoute(route) {
@@ -251,18 +230,11 @@ const plugin: FastifyPluginAsync<FastifyCorsOptions> = async (fastify, options) 
     const corsRequest = corsRequestFromHeaderRecord(request.method, request.raw.headers);
     const entry = routes.entryFor(request, corsRequest);
     const policy = entry === false ? null : policyForRequest(entry ?? source, request);
-    // A promise only with an async `origin` or `credentials` function.
-    return thenOrNow(decideCors(policy, corsRequest), (decision) => {
-      if (settings.onDecision !== undefined) settings.onDecision(decision, request);
-      // A route that sets Vary itself (`reply.header('Vary', ...)`) would replace the CORS tokens:
-      // they are kept, and merged back when the head is written, 404s and errors included.
-      const framing = writeCorsDecision(replyHeaderTarget(reply), reply.raw, decision, false);
-      // Not a preflight answered: the request is checked for CSRF with the same policy, if any.
-      const protection = policy?.crossOriginProtection;
-      if (framing === undefined) return protection == null ? false : protect(reply, protection);
-      void reply.code(framing.status).headers(framing.headers).send();
-      return true;
-    });
+    // The headers go on the reply; a route that sets Vary itself (`reply.header('Vary', ...)`)
+    // would replace the CORS tokens: they are kept, and merged back when the head is written,
+    // 404s and errors included. Not a preflight answered: the request is checked for CSRF with
+    // the same policy, if any.
+    return runCorsOnReply(policy, corsRequest, reply, request.raw, request, settings);
   }
 
   function handleCors(request: FastifyRequest, reply: FastifyReply, next: Next): void {
@@ -347,9 +319,10 @@ export interface FastifyCrossOriginProtectionOptions extends CrossOriginProtecti
 export const crossOriginProtection = fp<FastifyCrossOriginProtectionOptions>(
   async (fastify, options) => {
     const { protection, onCrossOriginDecision } = readProtectionOptions(PLUGIN_NAME, options);
-    const protect = crossOriginGuard(onCrossOriginDecision);
-    fastify.addHook('onRequest', (_request, reply, next) => {
-      settleCors(() => protect(reply, protection), { proceed: () => next(), fail: next as Fail });
+    fastify.addHook('onRequest', (request, reply, next) => {
+      const protect = () =>
+        protectReply(protection, reply, request.raw, request, onCrossOriginDecision);
+      settleCors(protect, { proceed: () => next(), fail: next as Fail });
     });
   },
   { name: '@cors/fastify/cross-origin-protection', fastify: '5.x' },
