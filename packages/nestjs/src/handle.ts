@@ -1,13 +1,22 @@
 /**
- * The per-request step, on the raw Node request and response (the same objects under Express and
- * Fastify, hence the same bytes on both): apply the policy of the route the request reaches (see
- * routes.ts), and let @cors/node translate, cross-origin protection included. What a route with `@Cors(false)` answers is the core's
- * rule (`corsDisabledDecision`, through @cors/node's `handleCorsOff`).
+ * The per-request step: apply the policy of the route the request reaches (see routes.ts). Under
+ * Express, on the raw Node request and response, which @cors/node translates; under Fastify, on
+ * Fastify's reply, through the core's reply step (as @cors/fastify does), so that Fastify still
+ * writes its whole head at once. What a route with `@Cors(false)` answers is the core's rule
+ * (`corsDisabledDecision`). Policy selectors and listeners get the raw Node request on both
+ * platforms.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  corsRequestFromHeaderRecord,
+  policyForRequest,
+  runCorsOnReply,
+  type CorsPolicySource,
+  type CorsReply,
+} from '@cors/core';
 import { handleCors, handleCorsOff } from '@cors/node';
 import type { CompiledCors } from './options.js';
-import type { RouteCors } from './routes.js';
+import type { FastifyRequestLike, RouteCors } from './routes.js';
 
 /** Ends the response now (`true`), or lets the request go on (`false`), or a promise of either. */
 export type CorsStep = (
@@ -16,14 +25,64 @@ export type CorsStep = (
   route: RouteCors,
 ) => boolean | Promise<boolean>;
 
-/** Builds the per-request step for an application. */
+/** The same, on Fastify's request and reply. */
+export type FastifyCorsStep = (
+  request: FastifyRequestLike,
+  reply: CorsReply,
+) => boolean | Promise<boolean>;
+
+/** The policy that decides for `route`: its own, the module's, or `null` with `@Cors(false)`. */
+function routeSource(
+  moduleCors: CompiledCors,
+  route: RouteCors,
+): CorsPolicySource<IncomingMessage> | null {
+  if (route?.kind === 'disabled') return null;
+  return route?.kind === 'policy' ? route.cors.policy : moduleCors.policy;
+}
+
+/**
+ * Who hears of the decisions for `route`. A route's own policy brings its own cross-origin
+ * protection (or none), and tells the listeners given with it; given none, the module's.
+ */
+function routeListeners(moduleCors: CompiledCors, route: RouteCors): CompiledCors {
+  if (route?.kind !== 'policy') return moduleCors;
+  const cors = route.cors;
+  return cors.onDecision !== undefined || cors.onCrossOriginDecision !== undefined
+    ? cors
+    : moduleCors;
+}
+
+/** Builds the per-request step of an application on Express. */
 export function createCorsStep(moduleCors: CompiledCors): CorsStep {
   return (req, res, route) => {
-    if (route?.kind === 'disabled') return handleCorsOff(req, res, moduleCors);
-    const cors = route?.kind === 'policy' ? route.cors : moduleCors;
-    // A route's own policy brings its own cross-origin protection (or none). It tells the listeners
-    // given with it; given none, the module's.
-    const own = cors.onDecision !== undefined || cors.onCrossOriginDecision !== undefined;
-    return handleCors(req, res, cors.policy, own ? cors : moduleCors);
+    const source = routeSource(moduleCors, route);
+    const listeners = routeListeners(moduleCors, route);
+    if (source === null) return handleCorsOff(req, res, listeners);
+    return handleCors(req, res, source, listeners);
+  };
+}
+
+/** Builds the per-request step of an application on Fastify; `routeCors` finds the route's policy. */
+export function createFastifyCorsStep(
+  moduleCors: CompiledCors,
+  routeCors: (request: FastifyRequestLike) => RouteCors,
+): FastifyCorsStep {
+  return (request, reply) => {
+    const route = routeCors(request);
+    const source = routeSource(moduleCors, route);
+    const req = request.raw;
+    const policy = source === null ? null : policyForRequest(source, req);
+    const corsRequest = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
+    // Nest answers an error thrown in a Nest middleware on a reply it rebuilds on the raw response:
+    // the CORS headers are kept for that head.
+    return runCorsOnReply(
+      policy,
+      corsRequest,
+      reply,
+      req,
+      req,
+      routeListeners(moduleCors, route),
+      true,
+    );
   };
 }

@@ -20,9 +20,9 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CorsError } from '@cors/core';
+import { CorsError, runCorsStep, type CorsReply } from '@cors/core';
 import { settleCors } from '@cors/node';
-import { createCorsStep } from './handle.js';
+import { createCorsStep, createFastifyCorsStep } from './handle.js';
 import { compileCors, type CompiledCors, type CorsModuleOptions } from './options.js';
 import { expressRoute, type ExpressApp, fastifyRoutes, type FastifyRequestLike } from './routes.js';
 
@@ -78,11 +78,6 @@ interface FastifyInstanceLike {
   route(options: object): unknown;
 }
 
-interface FastifyReplyLike {
-  readonly raw: ServerResponse;
-  hijack(): unknown;
-}
-
 const installed = new WeakSet<object>();
 
 function nestCorsError(): CorsError {
@@ -104,7 +99,6 @@ function guardEnableCors(adapter: NestAdapter): void {
 
 /** Installs the step; on Fastify, returns what adds the preflight routes once routes are known. */
 function install(adapter: NestAdapter, moduleCors: CompiledCors): (() => void) | undefined {
-  const step = createCorsStep(moduleCors);
   const previous = adapter.onRequestHook as ((...args: unknown[]) => void) | undefined;
   if (adapter.getType() === 'fastify') {
     const fastify = adapter.getInstance() as FastifyInstanceLike;
@@ -113,12 +107,15 @@ function install(adapter: NestAdapter, moduleCors: CompiledCors): (() => void) |
       if (this.hasRequestDecorator('corsPreflightEnabled')) throw nestCorsError();
     });
     const routes = fastifyRoutes(adapter as unknown as Record<string, unknown>, fastify);
+    const fastifyStep = createFastifyCorsStep(moduleCors, routes.routeCors);
     adapter.setOnRequestHook(
-      (request: FastifyRequestLike, reply: FastifyReplyLike, done: NextFunction) => {
-        const proceed = previous ? () => previous(request, reply, done) : done;
-        const decide = () => step(request.raw, reply.raw, routes.routeCors(request));
-        // An ended raw response: Fastify must not send its own.
-        settleCors(decide, { proceed, end: () => reply.hijack(), fail: done });
+      (request: FastifyRequestLike, reply: CorsReply, done: NextFunction) => {
+        // The reply answers a preflight or a refusal itself; `done` is not called then.
+        const next = previous
+          ? (error?: unknown) =>
+              error === undefined ? previous(request, reply, done) : done(error)
+          : done;
+        runCorsStep(fastifyStep, request, reply, next);
       },
     );
     return routes.routePreflights;
@@ -134,6 +131,7 @@ function install(adapter: NestAdapter, moduleCors: CompiledCors): (() => void) |
   // is `app.use(cors(options))`, and the `cors` package names its middleware.
   if (app.router.stack.some((layer) => layer.handle?.name === 'corsMiddleware'))
     throw nestCorsError();
+  const step = createCorsStep(moduleCors);
   adapter.setOnRequestHook((req: IncomingMessage, res: ServerResponse, next: NextFunction) => {
     const proceed = previous ? () => previous(req, res, next) : next;
     settleCors(() => step(req, res, expressRoute(app, req)), { proceed, fail: next });

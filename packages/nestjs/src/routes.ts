@@ -92,6 +92,9 @@ export function fastifyRoutes(
   readonly routePreflights: () => void;
 } {
   const routes = new Map<string, Map<string, RouteCors>>();
+  // Fastify builds a new object on every read of `request.routeOptions`: without a route of its
+  // own policy, every request gets the module's, and nothing needs reading.
+  let routesHaveCors = false;
   for (const name of Object.keys(RequestMethod).filter((key) => Number.isNaN(Number(key)))) {
     // Nest's Fastify adapter has one for every `RequestMethod` (test/drift.test.ts).
     const register = adapter[name.toLowerCase()] as RouteRegistrar;
@@ -101,7 +104,11 @@ export function fastifyRoutes(
       routes.set(url, byMethod);
       // Routes sharing a method and URL differ by constraints a preflight lacks (header versions):
       // the first registered decides, as on Express.
-      if (!byMethod.has(name)) byMethod.set(name, corsOf(handler));
+      if (!byMethod.has(name)) {
+        const cors = corsOf(handler);
+        if (cors !== undefined) routesHaveCors = true;
+        byMethod.set(name, cors);
+      }
       return register.call(adapter, url, handler);
     };
   }
@@ -109,7 +116,9 @@ export function fastifyRoutes(
   fastify.addConstraintStrategy(corsRouteConstraint(PREFLIGHT_CONSTRAINT));
   return {
     routeCors: (request) =>
-      routeOfMethod(routes.get(request.routeOptions.url ?? ''), corsRouteMethod(request.raw)),
+      routesHaveCors
+        ? routeOfMethod(routes.get(request.routeOptions.url ?? ''), corsRouteMethod(request.raw))
+        : undefined,
     routePreflights: () => {
       for (const [url, byMethod] of routes) {
         // A URL with its own OPTIONS route keeps it, for preflights that go on (preflightContinue).
