@@ -11,7 +11,6 @@ import {
   corsRequestFromHeaderRecord,
   policyForRequest,
   runCorsOnReply,
-  type CorsPolicySource,
   type CorsReply,
 } from '@cors/core';
 import { handleCors, handleCorsOff } from '@cors/node';
@@ -31,58 +30,41 @@ export type FastifyCorsStep = (
   reply: CorsReply,
 ) => boolean | Promise<boolean>;
 
-/** The policy that decides for `route`: its own, the module's, or `null` with `@Cors(false)`. */
-function routeSource(
-  moduleCors: CompiledCors,
-  route: RouteCors,
-): CorsPolicySource<IncomingMessage> | null {
-  if (route?.kind === 'disabled') return null;
-  return route?.kind === 'policy' ? route.cors.policy : moduleCors.policy;
-}
-
 /**
  * Who hears of the decisions for `route`. A route's own policy brings its own cross-origin
  * protection (or none), and tells the listeners given with it; given none, the module's.
  */
-function routeListeners(moduleCors: CompiledCors, route: RouteCors): CompiledCors {
-  if (route?.kind !== 'policy') return moduleCors;
-  const cors = route.cors;
-  return cors.onDecision !== undefined || cors.onCrossOriginDecision !== undefined
-    ? cors
-    : moduleCors;
+function listenersOf(moduleCors: CompiledCors, route: RouteCors): CompiledCors {
+  const own = route?.kind === 'policy' ? route.cors : moduleCors;
+  const told = own.onDecision !== undefined || own.onCrossOriginDecision !== undefined;
+  return told ? own : moduleCors;
 }
 
 /** Builds the per-request step of an application on Express. */
 export function createCorsStep(moduleCors: CompiledCors): CorsStep {
   return (req, res, route) => {
-    const source = routeSource(moduleCors, route);
-    const listeners = routeListeners(moduleCors, route);
-    if (source === null) return handleCorsOff(req, res, listeners);
-    return handleCors(req, res, source, listeners);
+    if (route?.kind === 'disabled') return handleCorsOff(req, res, moduleCors);
+    const cors = route?.kind === 'policy' ? route.cors : moduleCors;
+    return handleCors(req, res, cors.policy, listenersOf(moduleCors, route));
   };
 }
 
-/** Builds the per-request step of an application on Fastify; `routeCors` finds the route's policy. */
+/**
+ * Builds the per-request step of an application on Fastify; `routeCors` finds the route's policy.
+ * Nest answers an error thrown in a Nest middleware on a reply it rebuilds on the raw response:
+ * the CORS headers are kept for that head (`keepHeaders`).
+ */
 export function createFastifyCorsStep(
   moduleCors: CompiledCors,
   routeCors: (request: FastifyRequestLike) => RouteCors,
 ): FastifyCorsStep {
   return (request, reply) => {
     const route = routeCors(request);
-    const source = routeSource(moduleCors, route);
     const req = request.raw;
-    const policy = source === null ? null : policyForRequest(source, req);
+    const cors = route?.kind === 'policy' ? route.cors : moduleCors;
+    const policy = route?.kind === 'disabled' ? null : policyForRequest(cors.policy, req);
     const corsRequest = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
-    // Nest answers an error thrown in a Nest middleware on a reply it rebuilds on the raw response:
-    // the CORS headers are kept for that head.
-    return runCorsOnReply(
-      policy,
-      corsRequest,
-      reply,
-      req,
-      req,
-      routeListeners(moduleCors, route),
-      true,
-    );
+    const listeners = listenersOf(moduleCors, route);
+    return runCorsOnReply(policy, corsRequest, reply, req, req, listeners, true);
   };
 }

@@ -20,7 +20,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CorsError, runCorsStep, type CorsReply } from '@cors/core';
+import { CorsError, type CorsReply } from '@cors/core';
 import { settleCors } from '@cors/node';
 import { createCorsStep, createFastifyCorsStep } from './handle.js';
 import { compileCors, type CompiledCors, type CorsModuleOptions } from './options.js';
@@ -83,10 +83,7 @@ const installed = new WeakSet<object>();
 function nestCorsError(): CorsError {
   return new CorsError(
     ERR_CORS_NEST_ENABLE_CORS,
-    "CorsModule handles CORS for this application, but Nest's own CORS is enabled too " +
-      '(app.enableCors(), or NestFactory.create(..., { cors: ... })). Both would answer preflights and write ' +
-      'CORS response headers, with different rules. Remove app.enableCors() and the `cors` option, and ' +
-      'configure CorsModule.forRoot(...) instead.',
+    "CorsModule handles CORS for this application, but Nest's own CORS is enabled too (app.enableCors(), or NestFactory.create(..., { cors: ... })). Both would answer preflights and write CORS response headers, with different rules. Remove app.enableCors() and the `cors` option, and configure CorsModule.forRoot(...) instead.",
   );
 }
 
@@ -107,15 +104,12 @@ function install(adapter: NestAdapter, moduleCors: CompiledCors): (() => void) |
       if (this.hasRequestDecorator('corsPreflightEnabled')) throw nestCorsError();
     });
     const routes = fastifyRoutes(adapter as unknown as Record<string, unknown>, fastify);
-    const fastifyStep = createFastifyCorsStep(moduleCors, routes.routeCors);
+    const step = createFastifyCorsStep(moduleCors, routes.routeCors);
+    // The reply answers a preflight or a refusal itself; `done` is not called then.
     adapter.setOnRequestHook(
       (request: FastifyRequestLike, reply: CorsReply, done: NextFunction) => {
-        // The reply answers a preflight or a refusal itself; `done` is not called then.
-        const next = previous
-          ? (error?: unknown) =>
-              error === undefined ? previous(request, reply, done) : done(error)
-          : done;
-        runCorsStep(fastifyStep, request, reply, next);
+        const proceed = previous ? () => previous(request, reply, done) : done;
+        settleCors(() => step(request, reply), { proceed, fail: done });
       },
     );
     return routes.routePreflights;
@@ -197,8 +191,7 @@ export class CorsModule extends ConfigurableModuleClass implements NestModule, O
     if (installed.has(adapter)) {
       throw new CorsError(
         ERR_CORS_NEST_DUPLICATE,
-        'CorsModule.forRoot()/forRootAsync() is imported more than once in this application; import it once ' +
-          '(in the root module, with isGlobal if needed) and use @Cors() for per-route policies.',
+        'CorsModule.forRoot()/forRootAsync() is imported more than once in this application; import it once (in the root module, with isGlobal if needed) and use @Cors() for per-route policies.',
       );
     }
     guardEnableCors(adapter);

@@ -104,11 +104,8 @@ export function fastifyRoutes(
       routes.set(url, byMethod);
       // Routes sharing a method and URL differ by constraints a preflight lacks (header versions):
       // the first registered decides, as on Express.
-      if (!byMethod.has(name)) {
-        const cors = corsOf(handler);
-        if (cors !== undefined) routesHaveCors = true;
-        byMethod.set(name, cors);
-      }
+      if (!byMethod.has(name)) byMethod.set(name, corsOf(handler));
+      routesHaveCors ||= byMethod.get(name) !== undefined;
       return register.call(adapter, url, handler);
     };
   }

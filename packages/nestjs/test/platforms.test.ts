@@ -24,7 +24,7 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import type { CorsDecision } from '@cors/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Cors, CorsModule } from '../src/index.js';
 import {
   corsHeaders,
@@ -590,4 +590,32 @@ describe('Express and Fastify give the same answers', () => {
       expect(b).toEqual(a);
     });
   }
+});
+
+describe('on fastify, the reply answers', () => {
+  it("runs Fastify's onSend and onResponse hooks for an answered preflight, as for any reply", async () => {
+    const hooks: string[] = [];
+    const server = await start('fastify', AppModule, (app) => {
+      const fastify = app.getHttpAdapter().getInstance() as {
+        addHook(name: string, hook: (...args: unknown[]) => void): void;
+      };
+      fastify.addHook('onSend', (_request, _reply, payload, done) => {
+        hooks.push('onSend');
+        (done as (error: null, payload: unknown) => void)(null, payload);
+      });
+      fastify.addHook('onResponse', (_request, _reply, done) => {
+        hooks.push('onResponse');
+        (done as () => void)();
+      });
+    });
+    try {
+      const reply = await send(server.port, 'OPTIONS', '/api/items/42', preflight(APP, 'PUT'));
+      expect(reply.status).toBe(204);
+      expect(reply.headers['access-control-allow-methods']).toBe('PUT');
+      // onResponse runs once the response has finished, which may be after the client read it.
+      await vi.waitFor(() => expect(hooks).toEqual(['onSend', 'onResponse']));
+    } finally {
+      await server.close();
+    }
+  });
 });
