@@ -1,6 +1,11 @@
 // Nest 11 on Express. Peer: `app.enableCors()` (the `cors` package). Ours: CorsModule from @cors/nestjs.
+// The middleware alone: what each installs in front of Nest's middleware, called with the same
+// minimal objects as the node:http row. `enableCors(options)` is `app.use(cors(options))`; ours is
+// CorsModule's request hook, route lookup included (it finds the route's @Cors() policy).
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { listenNest, nestHandler } from './nest.js';
+import corsPackage from 'cors';
+import { listenNest, nestHandler, nestRequestHook } from './nest.js';
+import { corsOptions } from './options.js';
 
 export default {
   id: 'nest-express',
@@ -8,6 +13,14 @@ export default {
   peer: 'enableCors (cors)',
   ours: '@cors/nestjs',
   inprocess: [
+    {
+      level: 'middleware',
+      shape: 'node',
+      create: (kind, policy) =>
+        kind === 'peer'
+          ? corsPackage(corsOptions(policy))
+          : nestRequestHook(new ExpressAdapter(), policy),
+    },
     {
       level: 'app',
       shape: 'app',

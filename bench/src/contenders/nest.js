@@ -73,3 +73,16 @@ export async function nestHandler(adapter, kind, policy, answer) {
   handler.close = () => app.close();
   return handler;
 }
+
+/**
+ * Ours' request hook alone, for the middleware-alone row: what `CorsModule` installs with the
+ * adapter's `setOnRequestHook`, taken from an initialized app, so that it finds routes in that
+ * app's router as it does when serving. Nest calls it as `(req, res, next)` on Express.
+ */
+export async function nestRequestHook(adapter, policy) {
+  const app = await createNest(adapter, 'ours', policy);
+  await app.init();
+  const hook = app.getHttpAdapter().onRequestHook;
+  if (typeof hook !== 'function') throw new Error('CorsModule installed no request hook');
+  return hook;
+}

@@ -15,6 +15,7 @@ import {
 } from '@cors/core';
 import { handleCors, handleCorsOff } from '@cors/node';
 import type { CompiledCors } from './options.js';
+import { routePoliciesDeclared } from './decorator.js';
 import type { FastifyRequestLike, RouteCors } from './routes.js';
 
 /** Ends the response now (`true`), or lets the request go on (`false`), or a promise of either. */
@@ -36,8 +37,7 @@ export type FastifyCorsStep = (
  */
 function listenersOf(moduleCors: CompiledCors, route: RouteCors): CompiledCors {
   const own = route?.kind === 'policy' ? route.cors : moduleCors;
-  const told = own.onDecision !== undefined || own.onCrossOriginDecision !== undefined;
-  return told ? own : moduleCors;
+  return own.onDecision !== undefined || own.onCrossOriginDecision !== undefined ? own : moduleCors;
 }
 
 /** Builds the per-request step of an application on Express. */
@@ -59,7 +59,7 @@ export function createFastifyCorsStep(
   routeCors: (request: FastifyRequestLike) => RouteCors,
 ): FastifyCorsStep {
   return (request, reply) => {
-    const route = routeCors(request);
+    const route = routePoliciesDeclared() ? routeCors(request) : undefined;
     const req = request.raw;
     const cors = route?.kind === 'policy' ? route.cors : moduleCors;
     const policy = route?.kind === 'disabled' ? null : policyForRequest(cors.policy, req);

@@ -27,7 +27,7 @@
 import type { IncomingMessage } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import { corsRouteConstraint, corsRouteMethod, routeOfMethod } from '@cors/core';
-import { CORS_METADATA, type RouteCorsMetadata } from './decorator.js';
+import { CORS_METADATA, routePoliciesDeclared, type RouteCorsMetadata } from './decorator.js';
 
 /** The `@Cors()` of the handler a request reaches; `undefined` when none or no `@Cors()`. */
 export type RouteCors = RouteCorsMetadata | undefined;
@@ -54,6 +54,7 @@ export interface ExpressApp {
 
 /** The `@Cors()` of the handler Express dispatches the request (or the one it asks about) to. */
 export function expressRoute(app: ExpressApp, req: IncomingMessage): RouteCors {
+  if (!routePoliciesDeclared()) return undefined;
   const method = corsRouteMethod(req);
   // Express matches the path without the query.
   const path = (req.url ?? '/').split('?', 1)[0] as string;
@@ -92,9 +93,6 @@ export function fastifyRoutes(
   readonly routePreflights: () => void;
 } {
   const routes = new Map<string, Map<string, RouteCors>>();
-  // Fastify builds a new object on every read of `request.routeOptions`: without a route of its
-  // own policy, every request gets the module's, and nothing needs reading.
-  let routesHaveCors = false;
   for (const name of Object.keys(RequestMethod).filter((key) => Number.isNaN(Number(key)))) {
     // Nest's Fastify adapter has one for every `RequestMethod` (test/drift.test.ts).
     const register = adapter[name.toLowerCase()] as RouteRegistrar;
@@ -105,17 +103,16 @@ export function fastifyRoutes(
       // Routes sharing a method and URL differ by constraints a preflight lacks (header versions):
       // the first registered decides, as on Express.
       if (!byMethod.has(name)) byMethod.set(name, corsOf(handler));
-      routesHaveCors ||= byMethod.get(name) !== undefined;
       return register.call(adapter, url, handler);
     };
   }
   // Only preflights reach the OPTIONS routes below with a method other than OPTIONS.
   fastify.addConstraintStrategy(corsRouteConstraint(PREFLIGHT_CONSTRAINT));
   return {
+    // Not called without any @Cors() (see createFastifyCorsStep): Fastify builds a new object on
+    // every read of `request.routeOptions`.
     routeCors: (request) =>
-      routesHaveCors
-        ? routeOfMethod(routes.get(request.routeOptions.url ?? ''), corsRouteMethod(request.raw))
-        : undefined,
+      routeOfMethod(routes.get(request.routeOptions.url ?? ''), corsRouteMethod(request.raw)),
     routePreflights: () => {
       for (const [url, byMethod] of routes) {
         // A URL with its own OPTIONS route keeps it, for preflights that go on (preflightContinue).
