@@ -92,8 +92,12 @@ function writeHeadKeepingVary(
     // That `Vary` replaces the response's own: the response's tokens and ours go into it, and the
     // response is left alone. (Fastify sends its reply headers so, and Node writes such a head
     // without a `setHeader` per header only while the response has none of its own.)
-    const given = appendVary(headerString(own), headerString(headers[name]) as string);
-    headers[name] = appendVary(given, tokens);
+    const given = headers[name];
+    // Exactly the decision's tokens, and none on the response (Fastify's usual head): as it is.
+    if (own !== undefined || given !== tokens) {
+      const merged = appendVary(headerString(own), headerString(given) as string);
+      headers[name] = appendVary(merged, tokens);
+    }
   } else {
     const vary = mergedVary(own, tokens);
     if (vary !== undefined) this.setHeader('vary', vary);

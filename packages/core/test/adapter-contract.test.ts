@@ -277,6 +277,15 @@ describe('keepVary', () => {
     );
   });
 
+  it('sends a head whose Vary is exactly the tokens as it is, as Fastify usually writes one', () => {
+    const res = new http.ServerResponse(new http.IncomingMessage(new Socket()));
+    keepVary(res, 'Origin');
+    const headers = { vary: 'Origin', 'content-type': 'text/plain' };
+    res.writeHead(200, headers);
+    expect(headers.vary).toBe('Origin');
+    expect((res as unknown as { _header: string })._header).toContain('vary: Origin\r\n');
+  });
+
   it('leaves a header list given as an array to Node', async () => {
     expect(
       await serve((res) => {
