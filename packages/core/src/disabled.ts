@@ -5,6 +5,7 @@
  */
 import { corsRequestKind } from './classify.js';
 import { DENIED_ORIGIN_PREFLIGHT_STATUS } from './decide.js';
+import { corsDecision } from './decision.js';
 import type { CorsDecision, CorsPolicy, CorsRequest } from './types.js';
 
 const NO_HEADERS: CorsDecision['headers'] = Object.freeze({});
@@ -17,41 +18,44 @@ const MESSAGE =
  * `Vary` is the one of a refused preflight under an ordinary policy, so that every adapter sends
  * the same bytes whether a route is off or refuses the origin.
  */
-const DISABLED_PREFLIGHT: CorsDecision = Object.freeze({
-  kind: 'preflight',
-  allowed: false,
-  reason: 'cors-disabled',
-  message: MESSAGE,
-  headers: NO_HEADERS,
-  vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
-  end: true,
-  status: DENIED_ORIGIN_PREFLIGHT_STATUS,
-});
+const DISABLED_PREFLIGHT = corsDecision(
+  'preflight',
+  false,
+  'cors-disabled',
+  MESSAGE,
+  NO_HEADERS,
+  'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+  true,
+  DENIED_ORIGIN_PREFLIGHT_STATUS,
+);
 
 /**
  * Any other request reaches the route with no CORS header and no `Vary`: without
  * `Access-Control-Allow-Origin` a browser lets no other origin read the response, and since the
  * answer is the same whatever the `Origin`, nothing in it varies on `Origin`.
  */
-const DISABLED_ACTUAL: CorsDecision = Object.freeze({
-  kind: 'actual',
-  allowed: false,
-  reason: 'cors-disabled',
-  message: MESSAGE,
-  headers: NO_HEADERS,
-  vary: '',
-  end: false,
-});
+const DISABLED_ACTUAL = corsDecision(
+  'actual',
+  false,
+  'cors-disabled',
+  MESSAGE,
+  NO_HEADERS,
+  '',
+  false,
+  undefined,
+);
 
 /** Without `Origin` it is not a CORS request: the same answer, with nothing refused. */
-const DISABLED_NOT_CORS: CorsDecision = Object.freeze({
-  kind: 'not-cors',
-  allowed: true,
-  reason: 'cors-disabled',
-  headers: NO_HEADERS,
-  vary: '',
-  end: false,
-});
+const DISABLED_NOT_CORS = corsDecision(
+  'not-cors',
+  true,
+  'cors-disabled',
+  undefined,
+  NO_HEADERS,
+  '',
+  false,
+  undefined,
+);
 
 /**
  * The decision for a request to a route with CORS off (see the constants above for why each

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ERR_CORS_FUNCTION_RESULT,
+  corsDisabledDecision,
   createCorsPolicy,
   type CorsDecision,
   type CorsRequest,
@@ -155,5 +156,54 @@ describe('the callback style, at start-up', () => {
         origin: ((a: string, b: string) => a === b) as unknown as OriginFunction,
       }),
     ).not.toThrow();
+  });
+});
+
+describe('the shape of a decision', () => {
+  it('is the same eight keys in the same order for every kind, frozen, headers included', async () => {
+    const policy = createCorsPolicy({
+      origin: [APP, /^https:\/\/[a-z]+\.example\.com$/],
+      credentials: true,
+      methods: ['GET', 'PUT'],
+      allowedHeaders: ['content-type'],
+      allowPrivateNetwork: false,
+    });
+    const open = createCorsPolicy({ origin: '*', exposedHeaders: ['x-id'] });
+    const byFunction = createCorsPolicy({ origin: async (origin: string) => origin === APP });
+    const preflight = (origin: string, requestMethod: string, extra = {}) => ({
+      method: 'OPTIONS',
+      origin,
+      requestMethod,
+      ...extra,
+    });
+    const decisions = [
+      policy.decide({ method: 'GET', origin: APP }),
+      policy.decide({ method: 'GET', origin: 'https://evil.example' }),
+      policy.decide({ method: 'GET', origin: 'https://%' }),
+      policy.decide({ method: 'GET' }),
+      policy.decide({ method: 'OPTIONS' }),
+      policy.decide({ method: 'OPTIONS', origin: APP }),
+      policy.decide(preflight(APP, 'PUT')),
+      policy.decide(preflight(APP, 'DELETE')),
+      policy.decide(preflight(APP, 'PUT', { requestHeaders: 'x-other' })),
+      policy.decide(preflight(APP, 'PUT', { requestPrivateNetwork: 'true' })),
+      policy.decide(preflight('https://evil.example', 'PUT')),
+      open.decide({ method: 'GET', origin: APP }),
+      open.decide({ method: 'GET' }),
+      open.decide(preflight(APP, 'PUT')),
+      await byFunction.decide({ method: 'GET', origin: APP }),
+      corsDisabledDecision({ method: 'GET', origin: APP }),
+      corsDisabledDecision({ method: 'GET' }),
+      corsDisabledDecision(preflight(APP, 'PUT')),
+    ] as CorsDecision[];
+    const keys = ['kind', 'allowed', 'reason', 'message', 'headers', 'vary', 'end', 'status'];
+    for (const decision of decisions) {
+      expect(Object.keys(decision)).toEqual(keys);
+      expect(Object.isFrozen(decision) && Object.isFrozen(decision.headers)).toBe(true);
+    }
+    // Every kind and reason is in the list above.
+    expect(new Set(decisions.map((d) => d.kind))).toEqual(
+      new Set(['actual', 'preflight', 'not-cors']),
+    );
   });
 });
