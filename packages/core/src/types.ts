@@ -58,7 +58,10 @@ export interface CorsDecision {
   readonly allowed: boolean;
   /** A stable code for why, see {@link CorsReason}. */
   readonly reason: CorsReason;
-  /** For a denial: a short human message naming the offending value (length-limited) and the option to change. */
+  /**
+   * For a denial: a short human message naming the offending value (length-limited) and the option
+   * to change. `undefined` otherwise (the key is always there: every decision has one shape).
+   */
   readonly message?: string;
   /** The CORS response headers to set, lower-case names. */
   readonly headers: Readonly<Partial<Record<CorsHeaderName, string>>>;
@@ -66,7 +69,7 @@ export interface CorsDecision {
   readonly vary: string;
   /** `true`: respond now with `status`, no body, and do not run the route. */
   readonly end: boolean;
-  /** The status of the response to send when `end` is true. */
+  /** The status of the response to send when `end` is true; `undefined` otherwise (key present). */
   readonly status?: number;
 }
 
