@@ -15,7 +15,6 @@ import {
   NOT_ALLOWED,
   allowedResponse,
   checkOrigin,
-  freezeDecision,
   originRefusal,
   preflightResponse,
   respondAllowed,
@@ -73,7 +72,7 @@ export function createMemo(
   ): CorsDecision {
     if (origin.length > KEPT_ORIGIN_MAX_LENGTH) return decision;
     if (cache.size >= limit) cache.clear();
-    cache.set(origin, freezeDecision(decision));
+    cache.set(origin, decision);
     return decision;
   }
 
@@ -99,7 +98,7 @@ export function createMemo(
     answers.set(requestHeaders, {
       method: request.requestMethod as string,
       privateNetwork: request.requestPrivateNetwork === 'true',
-      decision: freezeDecision(decision),
+      decision,
     });
     return decision;
   }

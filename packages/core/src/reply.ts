@@ -3,7 +3,7 @@
  * it. Headers go into the reply's own header store (never `reply.raw.setHeader`), so that Fastify
  * sends its whole head in one `writeHead(status, headers)`; a `setHeader` on the node response
  * before that call would make Node take its slow path, validating and copying every header of every
- * response again. `Vary` is kept on `reply.raw` (see {@link keepVary}) for a route that sets its own.
+ * response again. `Vary` is kept on `reply.raw` (see keepVary) for a route that sets its own.
  */
 import {
   checkCrossOriginFromNodeRequest,

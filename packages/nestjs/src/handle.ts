@@ -32,12 +32,13 @@ export type FastifyCorsStep = (
 ) => boolean | Promise<boolean>;
 
 /**
- * Who hears of the decisions for `route`. A route's own policy brings its own cross-origin
- * protection (or none), and tells the listeners given with it; given none, the module's.
+ * Who hears of the decisions made with `cors`, the route's own or the module's. A route's own policy
+ * brings its own cross-origin protection (or none), and tells the listeners given with it; given
+ * none, the module's.
  */
-function listenersOf(moduleCors: CompiledCors, route: RouteCors): CompiledCors {
-  const own = route?.kind === 'policy' ? route.cors : moduleCors;
-  return own.onDecision !== undefined || own.onCrossOriginDecision !== undefined ? own : moduleCors;
+function listenersOf(moduleCors: CompiledCors, cors: CompiledCors): CompiledCors {
+  const told = cors.onDecision !== undefined || cors.onCrossOriginDecision !== undefined;
+  return told ? cors : moduleCors;
 }
 
 /** Builds the per-request step of an application on Express. */
@@ -45,7 +46,7 @@ export function createCorsStep(moduleCors: CompiledCors): CorsStep {
   return (req, res, route) => {
     if (route?.kind === 'disabled') return handleCorsOff(req, res, moduleCors);
     const cors = route?.kind === 'policy' ? route.cors : moduleCors;
-    return handleCors(req, res, cors.policy, listenersOf(moduleCors, route));
+    return handleCors(req, res, cors.policy, listenersOf(moduleCors, cors));
   };
 }
 
@@ -64,7 +65,7 @@ export function createFastifyCorsStep(
     const cors = route?.kind === 'policy' ? route.cors : moduleCors;
     const policy = route?.kind === 'disabled' ? null : policyForRequest(cors.policy, req);
     const corsRequest = corsRequestFromHeaderRecord(req.method ?? '', req.headers);
-    const listeners = listenersOf(moduleCors, route);
+    const listeners = listenersOf(moduleCors, cors);
     return runCorsOnReply(policy, corsRequest, reply, req, req, listeners, true);
   };
 }
